@@ -1,0 +1,42 @@
+app_name = "jewel_clienteling"
+app_title = "Jewel Clienteling"
+app_publisher = "jewel_clienteling contributors"
+app_description = (
+	"Clienteling for jewellery stores: a memory of every customer, and the habit of reaching out"
+)
+app_email = "maintainers@jewel-clienteling.invalid"
+app_license = "MIT"
+
+required_apps = ["erpnext"]
+
+# Install, migrate, uninstall
+before_install = "jewel_clienteling.setup.install.before_install"
+after_install = "jewel_clienteling.setup.install.after_install"
+after_migrate = "jewel_clienteling.setup.install.after_migrate"
+before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
+
+# Tests: complete ERPNext's setup wizard on a fresh site and make our fixtures
+before_tests = "jewel_clienteling.tests.fixtures.before_tests"
+
+doctype_js = {"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js"}
+
+doc_events = {
+	"POS Invoice": {
+		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
+		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
+	},
+	"Sales Invoice": {
+		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
+		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
+	},
+	"Customer": {
+		"validate": "jewel_clienteling.overrides.customer.validate",
+	},
+}
+
+scheduler_events = {
+	"cron": {
+		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
+	},
+	"daily_long": ["jewel_clienteling.tasks.daily"],
+}

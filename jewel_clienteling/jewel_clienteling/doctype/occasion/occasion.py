@@ -1,0 +1,84 @@
+# Copyright (c) 2026, jewel_clienteling contributors
+# For license information, please see license.txt
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import cint, getdate, nowdate
+
+from jewel_clienteling.domain.occasions import (
+	InvalidOccasionDate,
+	next_occurrence,
+	occasion_key,
+	validate_day_month,
+)
+from jewel_clienteling.services import settings as clienteling_settings
+
+MONTH_NAMES = (
+	"January",
+	"February",
+	"March",
+	"April",
+	"May",
+	"June",
+	"July",
+	"August",
+	"September",
+	"October",
+	"November",
+	"December",
+)
+
+
+class Occasion(Document):
+	def validate(self):
+		self.person_name = " ".join((self.person_name or "").split())
+		self.validate_date()
+		self.next_occurrence = next_occurrence(
+			cint(self.day),
+			cint(self.month),
+			getdate(nowdate()),
+			clienteling_settings.feb29_policy(),
+		)
+		self.occasion_key = self.make_key()
+		self.title = self.make_title()
+		self.validate_not_duplicate()
+
+	def validate_date(self):
+		day, month, year = cint(self.day), cint(self.month), cint(self.year) or None
+		if year and not 1900 <= year <= getdate(nowdate()).year + 5:
+			frappe.throw(_("The year {0} does not look right for an occasion.").format(year))
+		try:
+			validate_day_month(day, month, year)
+		except InvalidOccasionDate as error:
+			if error.reason == "month":
+				message = _("Month must be between 1 and 12.")
+			elif error.reason == "day":
+				message = _("{0} has no day {1}.").format(_(MONTH_NAMES[month - 1]), day)
+			else:
+				message = _("{0} {1} {2} is not a date: {2} is not a leap year.").format(
+					day, _(MONTH_NAMES[month - 1]), year
+				)
+			frappe.throw(message, title=_("Impossible Date"))
+
+	def make_key(self) -> str:
+		return occasion_key(
+			self.customer, self.occasion_type, self.person_name, cint(self.day), cint(self.month)
+		)
+
+	def make_title(self) -> str:
+		whose = self.person_name or self.customer_name or self.customer
+		return f"{whose} · {_(self.occasion_type)} · {cint(self.day)} {_(MONTH_NAMES[cint(self.month) - 1])}"
+
+	def validate_not_duplicate(self):
+		existing = frappe.db.get_value(
+			"Occasion", {"occasion_key": self.occasion_key, "name": ("!=", self.name)}, "name"
+		)
+		if existing:
+			frappe.throw(
+				_("This occasion is already recorded for the customer: {0}").format(
+					frappe.utils.get_link_to_form("Occasion", existing)
+				),
+				frappe.DuplicateEntryError,
+				title=_("Already Recorded"),
+			)

@@ -1,0 +1,78 @@
+"""Clienteling Settings, read once per request from Frappe's document cache and turned into the
+plain values domain/ rules take."""
+
+import frappe
+from frappe.utils import cint, flt
+
+from jewel_clienteling.domain.preferences import DEFAULT_BUDGET_BANDS, DEFAULT_SOURCES, PreferenceSource
+from jewel_clienteling.domain.profile import LifecycleRules, RFMThresholds, parse_thresholds
+
+SETTINGS = "Clienteling Settings"
+
+
+def get_settings():
+	return frappe.get_cached_doc(SETTINGS)
+
+
+def is_enabled() -> bool:
+	return bool(cint(get_settings().enabled))
+
+
+def lifecycle_rules(settings=None) -> LifecycleRules:
+	settings = settings or get_settings()
+	default = LifecycleRules()
+	return LifecycleRules(
+		new_days=cint(settings.new_days) or default.new_days,
+		at_risk_days=cint(settings.at_risk_days) or default.at_risk_days,
+		lapsed_days=cint(settings.lapsed_days) or default.lapsed_days,
+		loyal_min_purchases=cint(settings.loyal_min_purchases) or default.loyal_min_purchases,
+	)
+
+
+def _thresholds(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+	try:
+		return parse_thresholds(text or "")
+	except ValueError:
+		return default
+
+
+def rfm_thresholds(settings=None) -> RFMThresholds:
+	settings = settings or get_settings()
+	default = RFMThresholds()
+	return RFMThresholds(
+		recency_days=_thresholds(settings.rfm_recency_days, default.recency_days),
+		frequency=_thresholds(settings.rfm_frequency, default.frequency),
+		monetary=_thresholds(settings.rfm_monetary, default.monetary),
+	)
+
+
+def budget_bands(settings=None) -> tuple[int, ...]:
+	settings = settings or get_settings()
+	return _thresholds(settings.budget_bands, DEFAULT_BUDGET_BANDS)
+
+
+def preference_sources(settings=None) -> tuple[PreferenceSource, ...]:
+	settings = settings or get_settings()
+	rows = [
+		PreferenceSource(row.dimension, row.source_type, (row.source_name or "").strip())
+		for row in settings.get("preference_sources") or []
+	]
+	return tuple(rows) or DEFAULT_SOURCES
+
+
+def half_life_days(settings=None) -> int:
+	return cint((settings or get_settings()).preference_half_life_days) or 365
+
+
+def min_score(settings=None) -> float:
+	settings = settings or get_settings()
+	value = settings.preference_min_score
+	return 0.1 if value is None else flt(value)
+
+
+def feb29_policy(settings=None) -> str:
+	return (settings or get_settings()).feb29_policy or "28 February"
+
+
+def walk_in_customer(settings=None) -> str | None:
+	return (settings or get_settings()).walk_in_customer or None

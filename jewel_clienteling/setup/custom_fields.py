@@ -1,0 +1,203 @@
+"""Every field this app adds to ERPNext's doctypes, in one place. Installed on after_install and
+after_migrate, removed (fields and columns) on uninstall."""
+
+RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDaughter-in-law\nSon-in-law\nGrandchild\nFriend\nOther"
+CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
+LIFECYCLE = "\nNew\nActive\nRepeat\nLoyal\nAt risk\nLapsed"
+PURCHASE_OCCASIONS = "\nSelf\nAnniversary gift\nBirthday gift\nWedding\nEngagement\nFestival\nOther"
+
+
+def _ro(fieldname, fieldtype, label, insert_after, **extra):
+	return {
+		"fieldname": fieldname,
+		"fieldtype": fieldtype,
+		"label": label,
+		"insert_after": insert_after,
+		"read_only": 1,
+		"no_copy": 1,
+		"print_hide": 1,
+		**extra,
+	}
+
+
+def _consent(channel: str, previous: str) -> list[dict]:
+	key = channel.lower()
+	return [
+		{
+			"fieldname": f"jc_{key}_opt_in",
+			"fieldtype": "Check",
+			"label": f"{channel} Opt-in",
+			"insert_after": previous,
+			"description": f"She agreed to receive offers and greetings by {channel}",
+		},
+		_ro(f"jc_{key}_opt_in_on", "Datetime", f"{channel} Opt-in On", f"jc_{key}_opt_in"),
+		{
+			"fieldname": f"jc_{key}_opt_in_via",
+			"fieldtype": "Select",
+			"label": f"{channel} Opt-in Via",
+			"options": CONSENT_VIA,
+			"insert_after": f"jc_{key}_opt_in_on",
+			"depends_on": f"jc_{key}_opt_in",
+		},
+	]
+
+
+CUSTOMER_FIELDS = [
+	{
+		"fieldname": "jc_clienteling_tab",
+		"fieldtype": "Tab Break",
+		"label": "Clienteling",
+		"insert_after": "portal_users",
+	},
+	{
+		"fieldname": "jc_profile_section",
+		"fieldtype": "Section Break",
+		"label": "Profile",
+		"insert_after": "jc_clienteling_tab",
+	},
+	_ro("jc_first_purchase_date", "Date", "First Purchase", "jc_profile_section"),
+	_ro("jc_last_purchase_date", "Date", "Last Purchase", "jc_first_purchase_date", search_index=1),
+	_ro("jc_visits", "Int", "Visits", "jc_last_purchase_date"),
+	_ro("jc_purchases", "Int", "Purchases", "jc_visits"),
+	{"fieldname": "jc_profile_column", "fieldtype": "Column Break", "insert_after": "jc_purchases"},
+	_ro("jc_lifetime_value", "Currency", "Lifetime Value", "jc_profile_column"),
+	_ro("jc_average_ticket", "Currency", "Average Ticket", "jc_lifetime_value"),
+	_ro(
+		"jc_lifecycle_stage",
+		"Select",
+		"Lifecycle Stage",
+		"jc_average_ticket",
+		options=LIFECYCLE,
+		in_standard_filter=1,
+	),
+	_ro("jc_rfm_segment", "Data", "RFM Segment", "jc_lifecycle_stage", in_standard_filter=1),
+	_ro(
+		"jc_rfm_score",
+		"Data",
+		"RFM Score",
+		"jc_rfm_segment",
+		description="Recency, frequency and monetary scores, 1 to 5 each",
+	),
+	_ro("jc_profile_refreshed_on", "Datetime", "Profile Refreshed On", "jc_rfm_score"),
+	_ro(
+		"jc_profile_due_on", "Date", "Profile Changes On", "jc_profile_refreshed_on", hidden=1, search_index=1
+	),
+	{
+		"fieldname": "jc_relationship_section",
+		"fieldtype": "Section Break",
+		"label": "Relationship",
+		"insert_after": "jc_profile_due_on",
+	},
+	{
+		"fieldname": "jc_preferred_associate",
+		"fieldtype": "Link",
+		"options": "User",
+		"label": "Preferred Associate",
+		"insert_after": "jc_relationship_section",
+	},
+	{
+		"fieldname": "jc_relationship_column",
+		"fieldtype": "Column Break",
+		"insert_after": "jc_preferred_associate",
+	},
+	{
+		"fieldname": "jc_referred_by",
+		"fieldtype": "Link",
+		"options": "Customer",
+		"label": "Referred By",
+		"insert_after": "jc_relationship_column",
+		"no_copy": 1,
+	},
+	{
+		"fieldname": "jc_consent_section",
+		"fieldtype": "Section Break",
+		"label": "Consent to Contact",
+		"insert_after": "jc_referred_by",
+	},
+	{
+		"fieldname": "jc_do_not_contact",
+		"fieldtype": "Check",
+		"label": "Do Not Contact",
+		"insert_after": "jc_consent_section",
+		"description": "No marketing or greeting of any kind, on any channel",
+	},
+	*_consent("WhatsApp", "jc_do_not_contact"),
+	{
+		"fieldname": "jc_consent_column_1",
+		"fieldtype": "Column Break",
+		"insert_after": "jc_whatsapp_opt_in_via",
+	},
+	*_consent("SMS", "jc_consent_column_1"),
+	{"fieldname": "jc_consent_column_2", "fieldtype": "Column Break", "insert_after": "jc_sms_opt_in_via"},
+	*_consent("Email", "jc_consent_column_2"),
+]
+
+INVOICE_FIELDS = [
+	{
+		"fieldname": "jc_occasion_section",
+		"fieldtype": "Section Break",
+		"label": "Occasion of Purchase",
+		"insert_after": "items",
+		"collapsible": 1,
+	},
+	{
+		"fieldname": "jc_purchase_occasion",
+		"fieldtype": "Select",
+		"label": "Purchase Occasion",
+		"options": PURCHASE_OCCASIONS,
+		"insert_after": "jc_occasion_section",
+		"print_hide": 1,
+	},
+	{
+		"fieldname": "jc_recipient_name",
+		"fieldtype": "Data",
+		"label": "Recipient",
+		"insert_after": "jc_purchase_occasion",
+		"print_hide": 1,
+		"depends_on": "eval:doc.jc_purchase_occasion && doc.jc_purchase_occasion != 'Self'",
+	},
+	{"fieldname": "jc_occasion_column", "fieldtype": "Column Break", "insert_after": "jc_recipient_name"},
+	{
+		"fieldname": "jc_recipient_relation",
+		"fieldtype": "Select",
+		"label": "Recipient's Relation to Customer",
+		"options": RELATIONS,
+		"insert_after": "jc_occasion_column",
+		"print_hide": 1,
+		"depends_on": "eval:doc.jc_purchase_occasion && doc.jc_purchase_occasion != 'Self'",
+	},
+	{
+		"fieldname": "jc_occasion_date",
+		"fieldtype": "Date",
+		"label": "Occasion Date",
+		"insert_after": "jc_recipient_relation",
+		"print_hide": 1,
+		"depends_on": "jc_purchase_occasion",
+		"description": "The day of the anniversary, birthday or wedding: it will be remembered every year",
+	},
+]
+
+ITEM_FIELDS = [
+	{
+		"fieldname": "jc_size",
+		"fieldtype": "Data",
+		"label": "Size",
+		"insert_after": "item_name",
+		"description": "Ring size, bangle size or chain length, as sold",
+	},
+]
+
+CUSTOM_FIELDS = {
+	"Customer": CUSTOMER_FIELDS,
+	("Sales Invoice", "POS Invoice"): INVOICE_FIELDS,
+	("Sales Invoice Item", "POS Invoice Item"): ITEM_FIELDS,
+}
+
+
+def field_names() -> list[tuple[str, str]]:
+	"""(doctype, fieldname) of every field above."""
+	pairs = []
+	for doctypes, fields in CUSTOM_FIELDS.items():
+		for doctype in (doctypes,) if isinstance(doctypes, str) else doctypes:
+			pairs.extend((doctype, field["fieldname"]) for field in fields)
+	return pairs

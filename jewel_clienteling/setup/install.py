@@ -1,0 +1,72 @@
+"""install-app, migrate and uninstall-app for jewel_clienteling."""
+
+import re
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
+from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
+
+MANAGER_ROLE = "Clienteling Manager"
+_OUR_FIELD = re.compile(r"^jc_[a-z0-9_]+$")
+
+
+def before_install():
+	make_role()
+
+
+def after_install():
+	make_role()
+	make_custom_fields()
+	set_default_settings()
+
+
+def after_migrate():
+	make_role()
+	make_custom_fields()
+
+
+def before_uninstall():
+	remove_custom_fields()
+	if frappe.db.exists("Role", MANAGER_ROLE):
+		frappe.delete_doc("Role", MANAGER_ROLE, ignore_permissions=True, force=True)
+
+
+def make_role():
+	if not frappe.db.exists("Role", MANAGER_ROLE):
+		frappe.get_doc(
+			{"doctype": "Role", "role_name": MANAGER_ROLE, "desk_access": 1, "is_custom": 0}
+		).insert(ignore_permissions=True)
+
+
+def make_custom_fields():
+	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+
+
+def set_default_settings():
+	settings = frappe.get_single("Clienteling Settings")
+	if not settings.preference_sources:
+		for source in DEFAULT_SOURCES:
+			settings.append(
+				"preference_sources",
+				{
+					"dimension": source.dimension,
+					"source_type": source.source_type,
+					"source_name": source.source_name,
+				},
+			)
+	settings.flags.ignore_mandatory = True
+	settings.save(ignore_permissions=True)
+
+
+def remove_custom_fields():
+	"""Delete our Custom Field records and drop their columns, so ERPNext's tables are as before."""
+	for doctype, fieldname in field_names():
+		assert _OUR_FIELD.match(fieldname), fieldname  # identifiers below come only from our own list
+		name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname})
+		if name:
+			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+		if frappe.db.has_column(doctype, fieldname):
+			frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP COLUMN `{fieldname}`")
+		frappe.clear_cache(doctype=doctype)
