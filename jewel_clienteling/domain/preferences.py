@@ -80,7 +80,8 @@ def item_dimensions(item: ItemFacts, sources: Iterable[PreferenceSource]) -> dic
 def size_dimension(category: str | None) -> str | None:
 	"""Which size a sold piece tells: a ring's size, a bangle's, a chain's length."""
 	text = (category or "").casefold()
-	if "ring" in text and "earring" not in text:
+	# "Ear Rings" and "Pearl Strings" contain "ring" but have no ring size
+	if "ring" in text and not any(word in text for word in ("earring", "ear ring", "string")):
 		return "Ring Size"
 	if any(word in text for word in ("bangle", "bracelet", "kada")):
 		return "Bangle Size"
@@ -202,7 +203,7 @@ def infer_preferences(
 	scores: dict[tuple[str, str], float] = defaultdict(float)
 	last_seen: dict[tuple[str, str], date] = {}
 	invoices: dict[tuple[str, str], set[str]] = defaultdict(set)
-	sizes: dict[str, tuple[date, str]] = {}
+	sizes: dict[str, tuple[date, str, str]] = {}
 
 	for line in kept_lines(lines):
 		weight = decay((today - line.posting_date).days, half_life_days)
@@ -214,8 +215,10 @@ def infer_preferences(
 			last_seen[key] = max(last_seen.get(key, line.posting_date), line.posting_date)
 		size_dim = size_dimension(line.dimensions.get("Category"))
 		if line.size and line.for_self and size_dim:
-			if size_dim not in sizes or sizes[size_dim][0] <= line.posting_date:
-				sizes[size_dim] = (line.posting_date, line.size.strip())
+			# on the same day the later invoice tells, so the answer never depends on the lines' order
+			latest = (line.posting_date, line.invoice, line.size.strip())
+			if size_dim not in sizes or sizes[size_dim] < latest:
+				sizes[size_dim] = latest
 
 	found = [
 		InferredPreference(
@@ -223,7 +226,7 @@ def infer_preferences(
 		)
 		for (dim, value), score in scores.items()
 	]
-	for dimension, (seen, size) in sizes.items():
+	for dimension, (seen, _invoice, size) in sizes.items():
 		score = decay((today - seen).days, half_life_days)
 		found.append(InferredPreference(dimension, size, "", round(score, 4), seen, 1))
 
@@ -293,5 +296,10 @@ def plan_preferences(
 			pref.purchases,
 		):
 			plan.update[row.name] = pref
-	plan.delete = sorted(row.name for key, row in current.items() if key not in wanted)
+	# a second inferred row of the same key (left by a race or an older version) goes too
+	plan.delete = sorted(
+		row.name
+		for row in existing
+		if row.source == INFERRED and (row.key not in wanted or current[row.key] is not row)
+	)
 	return plan

@@ -1,0 +1,28 @@
+"""What an uninstall must not leave behind. Run with
+`bench --site SITE execute jewel_clienteling.setup.verify.leftovers` after uninstall-app."""
+
+import frappe
+
+from jewel_clienteling.setup.custom_fields import field_names
+from jewel_clienteling.setup.install import MANAGER_ROLE
+
+MODULE = "Jewel Clienteling"
+
+
+def leftovers() -> None:
+	"""Prints, as one JSON line, every trace of the app still on the site ([] when clean)."""
+	found = []
+	for doctype, fieldname in field_names():
+		if frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": fieldname}):
+			found.append(f"Custom Field {doctype}.{fieldname}")
+		if frappe.db.has_column(doctype, fieldname):
+			found.append(f"column {doctype}.{fieldname}")
+	found += [f"DocType {name}" for name in frappe.get_all("DocType", {"module": MODULE}, pluck="name")]
+	if frappe.db.exists("Module Def", MODULE):
+		found.append(f"Module Def {MODULE}")
+	if frappe.db.exists("Role", MANAGER_ROLE):
+		found.append(f"Role {MANAGER_ROLE}")
+	for table in ("tabOccasion", "tabPreference", "tabCustomer Note", "tabClienteling Settings"):
+		if frappe.db.table_exists(table.removeprefix("tab")):
+			found.append(f"table {table}")
+	print(frappe.as_json(sorted(found), indent=None))

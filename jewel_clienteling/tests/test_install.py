@@ -1,0 +1,49 @@
+"""After install-app: our fields, columns, role and default settings are in place."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
+from jewel_clienteling.setup.custom_fields import field_names
+from jewel_clienteling.setup.install import MANAGER_ROLE
+
+
+class TestInstall(FrappeTestCase):
+	def test_every_custom_field_and_column_exists(self):
+		for doctype, fieldname in field_names():
+			with self.subTest(doctype=doctype, fieldname=fieldname):
+				self.assertTrue(frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": fieldname}))
+				if frappe.get_meta(doctype).get_field(fieldname).fieldtype not in (
+					"Section Break",
+					"Column Break",
+					"Tab Break",
+				):
+					self.assertTrue(frappe.db.has_column(doctype, fieldname))
+
+	def test_role_and_default_preference_sources(self):
+		self.assertTrue(frappe.db.exists("Role", MANAGER_ROLE))
+		settings = frappe.get_single("Clienteling Settings")
+		rows = {
+			(row.dimension, row.source_type, row.source_name or "") for row in settings.preference_sources
+		}
+		self.assertTrue({(s.dimension, s.source_type, s.source_name) for s in DEFAULT_SOURCES} <= rows)
+
+	def test_indexes_that_keep_daily_jobs_cheap(self):
+		for doctype, column in (
+			("Occasion", "next_occurrence"),
+			("Occasion", "customer"),
+			("Preference", "customer"),
+			("Customer", "jc_profile_due_on"),
+			("Customer", "jc_last_purchase_date"),
+		):
+			with self.subTest(doctype=doctype, column=column):
+				self.assertTrue(frappe.db.has_index(f"tab{doctype}", column) or _indexed(doctype, column))
+
+
+def _indexed(doctype, column) -> bool:
+	return bool(
+		frappe.db.sql(
+			"SHOW INDEX FROM `tab" + doctype + "` WHERE Column_name = %s",
+			column,
+		)
+	)

@@ -1,0 +1,75 @@
+"""Shared steps of the integration tests: commit a sale the way a request would, then run the job
+its hook queued, taken from the real RQ queue."""
+
+import frappe
+from frappe.utils.background_jobs import get_job
+
+from jewel_clienteling.services import sync
+
+
+def refresh_job_id(customer: str) -> str:
+	return f"jewel_clienteling:refresh:{customer}"
+
+
+def commit_and_run_queued_refresh(test, customer: str) -> None:
+	"""Commit (after_commit callbacks queue the refresh), assert the job is queued, run it."""
+	frappe.db.commit()  # nosemgrep: the hook acts only after a real commit
+	job = get_job(refresh_job_id(customer))
+	test.assertIsNotNone(job, "the sale should have queued a profile refresh for its customer")
+	kwargs = job.kwargs["kwargs"]
+	job.delete()
+	test.assertEqual(kwargs, {"customer": customer})
+	sync.run_refresh(**kwargs)
+
+
+def profile(customer: str) -> frappe._dict:
+	return frappe.db.get_value(
+		"Customer",
+		customer,
+		[
+			"jc_first_purchase_date",
+			"jc_last_purchase_date",
+			"jc_visits",
+			"jc_purchases",
+			"jc_lifetime_value",
+			"jc_average_ticket",
+			"jc_lifecycle_stage",
+			"jc_rfm_segment",
+			"jc_rfm_score",
+			"jc_profile_due_on",
+		],
+		as_dict=True,
+	)
+
+
+def preferences(customer: str, source: str | None = None) -> dict[str, str]:
+	filters = {"customer": customer}
+	if source:
+		filters["source"] = source
+	return {
+		(row.dimension, row.value): row
+		for row in frappe.get_all(
+			"Preference",
+			filters=filters,
+			fields=["name", "dimension", "value", "source", "score", "modified"],
+		)
+	}
+
+
+def occasions(customer: str) -> list[frappe._dict]:
+	return frappe.get_all(
+		"Occasion",
+		filters={"customer": customer},
+		fields=[
+			"name",
+			"occasion_type",
+			"person_name",
+			"relation",
+			"day",
+			"month",
+			"year",
+			"source",
+			"next_occurrence",
+		],
+		order_by="next_occurrence",
+	)
