@@ -7,7 +7,7 @@ app_description = (
 app_email = "maintainers@jewel-clienteling.invalid"
 app_license = "MIT"
 
-required_apps = ["erpnext"]
+required_apps = ["frappe/erpnext"]
 
 # Install, migrate, uninstall
 before_install = "jewel_clienteling.setup.install.before_install"

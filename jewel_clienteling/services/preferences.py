@@ -60,13 +60,13 @@ def sync_inferred(customer: str, sales: list[frappe._dict], tickets, today, sett
 			source=row.source,
 			qualifier=row.qualifier or "",
 			score=row.score or 0.0,
-			last_seen=getdate(row.last_seen) if row.last_seen else None,
+			last_seen=getdate(row.last_bought) if row.last_bought else None,
 			purchases=row.purchases or 0,
 		)
 		for row in frappe.get_all(
 			"Preference",
 			filters={"customer": customer},
-			fields=["name", "dimension", "value", "source", "qualifier", "score", "last_seen", "purchases"],
+			fields=["name", "dimension", "value", "source", "qualifier", "score", "last_bought", "purchases"],
 		)
 	]
 	plan = plan_preferences(existing, inferred)
@@ -78,7 +78,7 @@ def sync_inferred(customer: str, sales: list[frappe._dict], tickets, today, sett
 			{
 				"value": pref.value,
 				"score": pref.score,
-				"last_seen": pref.last_seen,
+				"last_bought": pref.last_seen,
 				"purchases": pref.purchases,
 			}
 		)
@@ -93,7 +93,7 @@ def sync_inferred(customer: str, sales: list[frappe._dict], tickets, today, sett
 				"value": pref.value,
 				"source": "Inferred",
 				"score": pref.score,
-				"last_seen": pref.last_seen,
+				"last_bought": pref.last_seen,
 				"purchases": pref.purchases,
 			}
 		).insert(ignore_permissions=True)

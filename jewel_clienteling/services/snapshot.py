@@ -88,7 +88,7 @@ def _top_preferences(customer):
 			preference.value,
 			preference.source,
 			preference.score,
-			preference.last_seen,
+			preference.last_bought,
 		)
 		.where(preference.customer == customer)
 		# what she told us first, then what her purchases say most strongly

@@ -227,9 +227,9 @@ def make_return(doc, qty_by_item: dict | None = None):
 			row.qty = -abs(qty_by_item[row.item_code])
 	if ret.doctype == "POS Invoice" or ret.is_pos:
 		ret.calculate_taxes_and_totals()
-		for payment in ret.payments:
-			payment.amount = 0
-		ret.payments[0].amount = ret.rounded_total or ret.grand_total
+		refund = ret.rounded_total or ret.grand_total
+		ret.set("payments", [{"mode_of_payment": "Cash", "amount": refund, "default": 1}])
+		ret.paid_amount = refund
 	ret.insert(ignore_permissions=True)
 	ret.submit()
 	return ret
