@@ -1,0 +1,91 @@
+"""What the app's hooks add to a POS sale at the counter.
+
+	bench --site SITE execute jewel_clienteling.benchmarks.pos_submit.run --kwargs "{'n': 200}"
+
+Submits the same POS invoice N times with the app's hooks on and N times with them off
+(Clienteling Settings > Learn from Sales), interleaved in one run on one site, and times each sale
+from insert to commit, as the counter experiences it. The profile refresh the hook queues runs
+after commit in a worker; its own time is measured separately and is not part of the sale.
+Creates real, submitted invoices on the site: run it on a test site.
+"""
+
+import random
+import statistics
+import time
+
+import frappe
+from frappe.utils.background_jobs import get_job
+
+from jewel_clienteling.services import sync
+from jewel_clienteling.tests import fixtures as fx
+
+ITEMS = [("JC-RING-GLD-22K-PLK", 85000, 1, "12"), ("JC-NECK-GLD-22K-PLK", 240000)]
+WARMUP = 5
+
+
+def percentile(values, pct):
+	ordered = sorted(values)
+	index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+	return ordered[index]
+
+
+def _set_enabled(enabled: int):
+	frappe.db.set_single_value("Clienteling Settings", "enabled", enabled)
+	frappe.db.commit()  # nosemgrep
+	frappe.clear_document_cache("Clienteling Settings", "Clienteling Settings")
+
+
+def _one_sale(customer: str) -> float:
+	started = time.perf_counter()
+	fx.make_pos_invoice(customer, ITEMS, jc_purchase_occasion="Self")
+	frappe.db.commit()  # nosemgrep: a request commits at its end; the hook's enqueue happens here
+	return (time.perf_counter() - started) * 1000
+
+
+def run(n: int = 200, customers: int = 20, seed: int = 7):
+	frappe.set_user("Administrator")
+	fx.make_fixtures()
+	frappe.db.commit()  # nosemgrep
+	rng = random.Random(seed)
+	pool = [fx.make_customer() for _ in range(customers)]
+	frappe.db.commit()  # nosemgrep
+	was_enabled = frappe.db.get_single_value("Clienteling Settings", "enabled")
+	timings = {1: [], 0: []}
+	refresh_ms = []
+	try:
+		for i in range(n + WARMUP):
+			for enabled in rng.sample([1, 0], 2):
+				_set_enabled(enabled)
+				customer = rng.choice(pool)
+				elapsed = _one_sale(customer)
+				if i >= WARMUP:
+					timings[enabled].append(elapsed)
+				job = get_job(f"jewel_clienteling:refresh:{customer}")
+				if job:
+					job.delete()
+					started = time.perf_counter()
+					sync.run_refresh(customer)
+					refresh_ms.append((time.perf_counter() - started) * 1000)
+	finally:
+		_set_enabled(was_enabled)
+
+	on, off = timings[1], timings[0]
+	p50_on, p50_off = statistics.median(on), statistics.median(off)
+	p95_on, p95_off = percentile(on, 95), percentile(off, 95)
+	report = {
+		"sales_each_way": n,
+		"p50_ms_hooks_on": round(p50_on, 2),
+		"p50_ms_hooks_off": round(p50_off, 2),
+		"p95_ms_hooks_on": round(p95_on, 2),
+		"p95_ms_hooks_off": round(p95_off, 2),
+		"overhead_ratio_p50": round(p50_on / p50_off, 4),
+		"overhead_ratio_mean": round(statistics.mean(on) / statistics.mean(off), 4),
+		"added_ms_p50": round(p50_on - p50_off, 2),
+		"added_ms_p95": round(p95_on - p95_off, 2),
+		"refresh_job_p50_ms_after_commit": round(statistics.median(refresh_ms), 2) if refresh_ms else None,
+		"refresh_job_p95_ms_after_commit": round(percentile(refresh_ms, 95), 2) if refresh_ms else None,
+	}
+	print("POS submit benchmark (insert + submit + commit), hooks on vs off, interleaved")
+	for key, value in report.items():
+		print(f"  {key:34} {value}")
+	return report
