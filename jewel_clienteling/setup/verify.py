@@ -1,5 +1,5 @@
-"""What an uninstall must not leave behind. Run with
-`bench --site SITE execute jewel_clienteling.setup.verify.leftovers` after uninstall-app."""
+"""What an uninstall must not leave behind. scripts/run-tests calls `leftovers()` after
+uninstall-app, connected to the site directly (bench execute refuses an uninstalled app's code)."""
 
 import frappe
 
