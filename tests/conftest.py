@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
 	"jewel",
 	deadline=None,
-	max_examples=100,
+	max_examples=60,
 	suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("jewel")

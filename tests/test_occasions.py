@@ -164,7 +164,7 @@ def test_next_occurrence_refuses_a_day_month_that_does_not_exist():
 		next_occurrence(31, 4, date(2025, 1, 1))
 
 
-@settings(max_examples=300)
+@settings(max_examples=200)
 @given(day_month=day_months, start=start_days, policy=policies)
 def test_next_occurrence_is_the_first_celebration_on_or_after_the_day(day_month, start, policy):
 	day, month = day_month

@@ -505,7 +505,7 @@ def purchase_histories(draw):
 	return lines
 
 
-@settings(max_examples=150)
+@settings(max_examples=100)
 @given(data=st.data(), lines=purchase_histories())
 def test_inference_does_not_depend_on_the_order_of_her_lines(data, lines):
 	shuffled = data.draw(st.permutations(lines))
@@ -600,7 +600,7 @@ inferred_lists = st.lists(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=150)
 @given(existing=stored_rows(), inferred=inferred_lists)
 def test_planning_is_idempotent_and_never_touches_what_she_stated(existing, inferred):
 	stated = [stored for stored in existing if stored.source == STATED]
