@@ -1,0 +1,417 @@
+"""The repair desk as a jeweller runs it: a ticket moves one step at a time, a piece is weighed in and
+out to the milligram, and she is told when it is ready, reminded when she forgets it, and asked how it
+went once she has it back."""
+
+import ast
+import inspect
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jewel_clienteling.domain import repairs
+from jewel_clienteling.domain.repairs import (
+	FINAL_STATUSES,
+	MESSAGE_REPAIR_READY,
+	STATUS_APPROVED,
+	STATUS_AT_WORKSHOP,
+	STATUS_CANCELLED,
+	STATUS_DELIVERED,
+	STATUS_ESTIMATED,
+	STATUS_READY,
+	STATUS_RECEIVED,
+	STATUSES,
+	InvalidDates,
+	InvalidTransition,
+	InvalidWeight,
+	allowed_next,
+	check_delivery,
+	check_transition,
+	check_weight,
+	is_free_under_warranty,
+	is_overdue,
+	is_uncollected,
+	message_on_status_change,
+	needs_acknowledgement,
+	review_request_due,
+	turnaround_days,
+	uncollected_reminder_cycle,
+	weight_difference,
+)
+
+# The desk's rule, written out independently of the code.
+ORDER = ["Received", "Estimated", "Approved", "At Workshop", "Ready", "Delivered"]
+
+
+def desk_allows(current: str, new: str, direct: bool) -> bool:
+	if current in ("Delivered", "Cancelled"):
+		return False
+	if new == "Cancelled":
+		return True
+	if direct and (current, new) == ("Received", "At Workshop"):
+		return True
+	return ORDER.index(new) == ORDER.index(current) + 1
+
+
+statuses = st.sampled_from(STATUSES)
+days = st.dates(date(2000, 1, 1), date(2060, 12, 31))
+
+
+def refusal(current, new, **kwargs) -> str:
+	with pytest.raises(InvalidTransition) as error:
+		check_transition(current, new, **kwargs)
+	return error.value.reason
+
+
+# --- purity ------------------------------------------------------------------------------------
+
+
+def test_the_module_does_not_import_frappe():
+	tree = ast.parse(inspect.getsource(repairs))
+	imported = set()
+	for node in ast.walk(tree):
+		if isinstance(node, ast.Import):
+			imported |= {alias.name.split(".")[0] for alias in node.names}
+		elif isinstance(node, ast.ImportFrom):
+			imported.add((node.module or "").split(".")[0])
+	assert "frappe" not in imported
+	assert imported <= {"__future__", "datetime", "decimal", "dataclasses", "enum"}
+
+
+# --- how a ticket moves -------------------------------------------------------------------------
+
+
+def test_a_ring_cannot_go_from_received_to_ready():
+	assert refusal(STATUS_RECEIVED, STATUS_READY) == "step_skipped"
+
+
+def test_cancelling_a_delivered_ticket_is_refused():
+	assert refusal(STATUS_DELIVERED, STATUS_CANCELLED, reason="Customer changed her mind") == "already_final"
+
+
+def test_a_cancelled_ticket_cannot_be_revived():
+	assert refusal(STATUS_CANCELLED, STATUS_RECEIVED) == "already_final"
+	assert allowed_next(STATUS_CANCELLED) == ()
+	assert allowed_next(STATUS_DELIVERED) == ()
+
+
+def test_cancelling_needs_a_reason():
+	assert refusal(STATUS_ESTIMATED, STATUS_CANCELLED) == "cancel_reason_missing"
+	assert refusal(STATUS_ESTIMATED, STATUS_CANCELLED, reason="   ") == "cancel_reason_missing"
+	check_transition(STATUS_ESTIMATED, STATUS_CANCELLED, reason="Estimate too high for her")
+
+
+def test_a_piece_back_from_the_workshop_cannot_be_sent_back_to_estimation():
+	assert refusal(STATUS_READY, STATUS_ESTIMATED) == "step_back"
+
+
+def test_a_free_service_may_go_straight_to_the_workshop_only_when_the_shop_allows_it():
+	assert refusal(STATUS_RECEIVED, STATUS_AT_WORKSHOP) == "step_skipped"
+	check_transition(STATUS_RECEIVED, STATUS_AT_WORKSHOP, allow_direct_to_workshop=True)
+	assert allowed_next(STATUS_RECEIVED, allow_direct_to_workshop=True) == (
+		STATUS_ESTIMATED,
+		STATUS_AT_WORKSHOP,
+		STATUS_CANCELLED,
+	)
+	# the option opens that one door and no other
+	assert refusal(STATUS_ESTIMATED, STATUS_AT_WORKSHOP, allow_direct_to_workshop=True) == "step_skipped"
+
+
+def test_the_whole_walk_of_a_paid_repair():
+	walk = [
+		STATUS_RECEIVED,
+		STATUS_ESTIMATED,
+		STATUS_APPROVED,
+		STATUS_AT_WORKSHOP,
+		STATUS_READY,
+		STATUS_DELIVERED,
+	]
+	for current, new in pairwise(walk):
+		assert allowed_next(current) == (new, STATUS_CANCELLED)
+		check_transition(current, new)
+
+
+def test_saving_a_ticket_without_changing_its_status_is_no_move():
+	check_transition(STATUS_APPROVED, STATUS_APPROVED)
+	check_transition(STATUS_DELIVERED, STATUS_DELIVERED)
+
+
+def test_an_unknown_status_is_refused():
+	assert refusal(STATUS_RECEIVED, "Lost") == "unknown_status"
+	with pytest.raises(InvalidTransition):
+		allowed_next("Polishing")
+
+
+def test_a_refused_move_is_a_value_error():
+	with pytest.raises(ValueError):
+		check_transition(STATUS_RECEIVED, STATUS_DELIVERED)
+
+
+@given(current=statuses, new=statuses, direct=st.booleans())
+def test_a_move_is_accepted_exactly_when_the_desk_allows_it(current, new, direct):
+	accepted = True
+	try:
+		check_transition(current, new, allow_direct_to_workshop=direct, reason="She asked")
+	except InvalidTransition:
+		accepted = False
+	assert accepted == (current == new or desk_allows(current, new, direct))
+	assert (new in allowed_next(current, direct)) == desk_allows(current, new, direct)
+
+
+@given(choices=st.lists(st.integers(0, 10), max_size=12), direct=st.booleans())
+def test_a_random_walk_along_allowed_moves_stays_within_the_rules(choices, direct):
+	walk = [STATUS_RECEIVED]
+	for choice in choices:
+		options = allowed_next(walk[-1], direct)
+		if not options:
+			break
+		new = options[choice % len(options)]
+		check_transition(walk[-1], new, allow_direct_to_workshop=direct, reason="She asked")
+		walk.append(new)
+	for current, new in pairwise(walk):
+		assert desk_allows(current, new, direct)
+	assert all(status not in FINAL_STATUSES for status in walk[:-1])
+	if STATUS_DELIVERED in walk:
+		assert walk[-2] == STATUS_READY
+	if STATUS_AT_WORKSHOP in walk and not direct:
+		assert STATUS_APPROVED in walk
+
+
+@given(attempts=st.lists(statuses, max_size=20), direct=st.booleans())
+def test_no_path_reaches_delivered_without_passing_ready(attempts, direct):
+	# the desk tries anything; only moves the rules accept are made
+	walk = [STATUS_RECEIVED]
+	for new in attempts:
+		try:
+			check_transition(walk[-1], new, allow_direct_to_workshop=direct, reason="She asked")
+		except InvalidTransition:
+			continue
+		walk.append(new)
+	if STATUS_DELIVERED in walk:
+		assert STATUS_READY in walk[: walk.index(STATUS_DELIVERED)]
+
+
+# --- what the scale says ------------------------------------------------------------------------
+
+
+def test_a_negative_weight_is_refused():
+	with pytest.raises(InvalidWeight) as error:
+		check_weight(Decimal("-5.230"))
+	assert error.value.reason == "not_positive"
+
+
+def test_weights_are_read_to_the_milligram():
+	assert check_weight("5.2304") == Decimal("5.230")
+	assert check_weight(5.2305) == Decimal("5.231")
+	assert check_weight(12) == Decimal("12.000")
+
+
+def test_less_than_half_a_milligram_is_nothing():
+	with pytest.raises(InvalidWeight) as error:
+		check_weight("0.0004")
+	assert error.value.reason == "not_positive"
+
+
+def test_five_kilos_at_the_repair_desk_is_a_typing_slip():
+	with pytest.raises(InvalidWeight) as error:
+		check_weight("5230")
+	assert error.value.reason == "too_heavy"
+	assert check_weight("5230", limit=10000) == Decimal("5230.000")
+	assert check_weight("4999.999") == Decimal("4999.999")
+
+
+@pytest.mark.parametrize(
+	("value", "reason"),
+	[
+		(None, "missing"),
+		("", "missing"),
+		("five grams", "not_a_number"),
+		("NaN", "not_a_number"),
+		(True, "not_a_number"),
+	],
+)
+def test_a_reading_that_is_not_a_weight_is_refused(value, reason):
+	with pytest.raises(InvalidWeight) as error:
+		check_weight(value)
+	assert error.value.reason == reason
+
+
+@given(milligrams=st.integers(1, 4_999_999))
+def test_a_scale_reading_round_trips(milligrams):
+	grams = Decimal(milligrams) / 1000
+	assert check_weight(grams) == grams
+	assert check_weight(str(grams)) == grams
+	assert check_weight(float(grams)) == grams  # a Frappe Float field
+	assert check_weight(check_weight(grams)) == check_weight(grams)
+	assert check_weight(grams).as_tuple().exponent == -3
+
+
+@given(value=st.decimals(min_value=Decimal("0.0005"), max_value=Decimal("4999.9994"), places=6))
+def test_rounding_moves_a_reading_by_at_most_half_a_milligram(value):
+	assert abs(check_weight(value) - value) <= Decimal("0.0005")
+
+
+def test_5_230_in_and_5_180_out_with_20_milligrams_tolerance_needs_acknowledgement():
+	assert weight_difference(Decimal("5.230"), Decimal("5.180")) == Decimal("-0.050")
+	assert needs_acknowledgement(Decimal("5.230"), Decimal("5.180"), Decimal("0.020"), None)
+
+
+def test_a_difference_within_both_tolerances_is_handed_over_without_fuss():
+	assert not needs_acknowledgement(Decimal("5.230"), Decimal("5.215"), Decimal("0.020"), Decimal("1"))
+
+
+def test_a_heavy_necklace_cannot_lose_a_gram_behind_a_percentage():
+	# 1 g of 60 g is within 2 %, but far beyond 20 mg
+	assert needs_acknowledgement(Decimal("60.000"), Decimal("59.000"), Decimal("0.020"), Decimal("2"))
+
+
+def test_a_small_stud_is_held_to_its_percentage():
+	# 15 mg is within 20 mg, but 5 % of a 0.3 g stud
+	assert needs_acknowledgement(Decimal("0.300"), Decimal("0.285"), Decimal("0.020"), Decimal("1"))
+
+
+def test_a_piece_that_came_back_heavier_is_acknowledged_too():
+	assert needs_acknowledgement(Decimal("5.230"), Decimal("5.300"), Decimal("0.020"), None)
+
+
+def test_with_no_tolerance_set_any_difference_needs_acknowledgement():
+	assert needs_acknowledgement(Decimal("5.230"), Decimal("5.229"), None, 0)
+	assert not needs_acknowledgement(Decimal("5.230"), Decimal("5.230"), None, None)
+
+
+def oracle_needs_acknowledgement(weight_in, weight_out, grams, percent):
+	difference = abs(weight_out - weight_in)
+	ceilings = []
+	if grams:
+		ceilings.append(grams)
+	if percent:
+		ceilings.append(weight_in * percent / 100)
+	if not ceilings:
+		return difference != 0
+	return difference > min(ceilings)
+
+
+scale_readings = st.integers(1, 200_000).map(lambda mg: Decimal(mg) / 1000)
+
+
+@given(
+	weight_in=scale_readings,
+	weight_out=scale_readings,
+	grams=st.none() | st.integers(0, 500).map(lambda mg: Decimal(mg) / 1000),
+	percent=st.none() | st.integers(0, 500).map(lambda hundredths: Decimal(hundredths) / 100),
+)
+def test_acknowledgement_follows_the_tighter_tolerance(weight_in, weight_out, grams, percent):
+	assert needs_acknowledgement(weight_in, weight_out, grams, percent) == oracle_needs_acknowledgement(
+		weight_in, weight_out, grams, percent
+	)
+	# the same difference the other way round is judged the same
+	mirrored = weight_in + (weight_in - weight_out)
+	if mirrored > 0:
+		assert needs_acknowledgement(weight_in, mirrored, grams, None) == needs_acknowledgement(
+			weight_in, weight_out, grams, None
+		)
+
+
+def test_a_piece_is_not_handed_over_before_it_is_weighed_out():
+	for weight_out in (None, 0, ""):
+		with pytest.raises(InvalidTransition) as error:
+			check_delivery(Decimal("5.230"), weight_out, Decimal("0.020"), None)
+		assert error.value.reason == "weight_out_missing"
+
+
+def test_a_piece_beyond_tolerance_is_handed_over_only_with_a_manager_and_a_note():
+	args = (Decimal("5.230"), Decimal("5.180"), Decimal("0.020"), None)
+	with pytest.raises(InvalidTransition) as error:
+		check_delivery(*args)
+	assert error.value.reason == "acknowledgement_missing"
+	with pytest.raises(InvalidTransition) as error:
+		check_delivery(*args, acknowledged_by="manager@shop", acknowledgement_note=" ")
+	assert error.value.reason == "acknowledgement_note_missing"
+	check_delivery(*args, acknowledged_by="manager@shop", acknowledgement_note="Solder joint polished")
+
+
+def test_a_piece_within_tolerance_needs_no_signature():
+	check_delivery(Decimal("5.230"), Decimal("5.225"), Decimal("0.020"), None)
+
+
+# --- warranty and the desk's views --------------------------------------------------------------
+
+
+def test_a_ring_bought_within_the_warranty_is_repaired_free_to_the_last_day():
+	sold = date(2024, 3, 1)
+	assert is_free_under_warranty(sold, sold + timedelta(days=365), 365)
+	assert not is_free_under_warranty(sold, sold + timedelta(days=366), 365)
+
+
+def test_a_piece_not_sold_here_or_with_no_warranty_is_charged():
+	assert not is_free_under_warranty(None, date(2024, 3, 1), 365)
+	assert not is_free_under_warranty(date(2024, 3, 1), date(2024, 3, 2), 0)
+	assert not is_free_under_warranty(date(2024, 3, 10), date(2024, 3, 1), 365)
+
+
+def test_a_ticket_is_overdue_the_day_after_its_promise():
+	promised = date(2024, 6, 10)
+	assert not is_overdue(promised, STATUS_AT_WORKSHOP, promised)
+	assert is_overdue(promised, STATUS_AT_WORKSHOP, promised + timedelta(days=1))
+	assert not is_overdue(promised, STATUS_DELIVERED, promised + timedelta(days=5))
+	assert not is_overdue(promised, STATUS_CANCELLED, promised + timedelta(days=5))
+	assert not is_overdue(None, STATUS_RECEIVED, promised)
+
+
+def test_a_ready_piece_is_uncollected_after_the_set_days():
+	ready = date(2024, 6, 10)
+	assert not is_uncollected(ready, STATUS_READY, ready + timedelta(days=13), 14)
+	assert is_uncollected(ready, STATUS_READY, ready + timedelta(days=14), 14)
+	assert not is_uncollected(ready, STATUS_DELIVERED, ready + timedelta(days=30), 14)
+	assert not is_uncollected(ready, STATUS_READY, ready + timedelta(days=30), 0)
+
+
+def test_turnaround_is_counted_in_days_at_the_workshop():
+	assert turnaround_days(date(2024, 6, 1), date(2024, 6, 8)) == 7
+	assert turnaround_days(date(2024, 6, 1), None) is None
+	with pytest.raises(InvalidDates) as error:
+		turnaround_days(date(2024, 6, 8), date(2024, 6, 1))
+	assert error.value.reason == "received_before_sent"
+
+
+# --- when to write to her -----------------------------------------------------------------------
+
+
+def test_she_is_told_when_her_piece_is_ready_and_only_then():
+	assert message_on_status_change(STATUS_AT_WORKSHOP, STATUS_READY) == MESSAGE_REPAIR_READY
+	assert message_on_status_change(STATUS_READY, STATUS_READY) is None
+	assert message_on_status_change(STATUS_READY, STATUS_DELIVERED) is None
+	assert message_on_status_change(STATUS_APPROVED, STATUS_AT_WORKSHOP) is None
+
+
+def test_a_forgotten_piece_gets_one_reminder_per_cycle():
+	ready = date(2024, 6, 10)
+	on = [uncollected_reminder_cycle(ready, STATUS_READY, ready + timedelta(days=n), 7) for n in range(22)]
+	assert on[:7] == [None] * 7
+	assert on[7:14] == [1] * 7
+	assert on[14:21] == [2] * 7
+	assert on[21] == 3
+	assert uncollected_reminder_cycle(ready, STATUS_DELIVERED, ready + timedelta(days=30), 7) is None
+
+
+@given(ready=days, waited=st.integers(0, 400), every=st.integers(1, 60))
+def test_reminder_cycles_start_at_one_and_only_ever_climb_by_one(ready, waited, every):
+	today = ready + timedelta(days=waited)
+	cycle = uncollected_reminder_cycle(ready, STATUS_READY, today, every)
+	tomorrow = uncollected_reminder_cycle(ready, STATUS_READY, today + timedelta(days=1), every)
+	assert (cycle is None) == (waited < every)
+	assert (cycle is not None) == is_uncollected(ready, STATUS_READY, today, every)
+	assert (tomorrow or 0) - (cycle or 0) in (0, 1)
+	# a new cycle starts exactly on a multiple of the setting
+	assert ((tomorrow or 0) != (cycle or 0)) == ((waited + 1) % every == 0)
+
+
+def test_a_review_is_asked_for_some_days_after_delivery():
+	delivered = date(2024, 6, 10)
+	assert not review_request_due(delivered, STATUS_DELIVERED, delivered + timedelta(days=2), 3)
+	assert review_request_due(delivered, STATUS_DELIVERED, delivered + timedelta(days=3), 3)
+	assert not review_request_due(delivered, STATUS_READY, delivered + timedelta(days=9), 3)
+	assert not review_request_due(None, STATUS_DELIVERED, delivered, 3)
