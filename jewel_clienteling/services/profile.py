@@ -29,7 +29,7 @@ def refresh_customer(customer: str, today=None) -> bool:
 	today = getdate(today or nowdate())
 	started = now_datetime()
 	sales = facts.customer_sales(customer)
-	facts_ = [
+	sale_facts = [
 		Sale(
 			invoice=f"{sale.doctype}::{sale.name}",
 			posting_date=getdate(sale.posting_date),
@@ -38,7 +38,7 @@ def refresh_customer(customer: str, today=None) -> bool:
 		)
 		for sale in sales
 	]
-	stats = compute_stats(facts_)
+	stats = compute_stats(sale_facts)
 	rules = clienteling_settings.lifecycle_rules(settings)
 	thresholds = clienteling_settings.rfm_thresholds(settings)
 	scores = rfm(stats, today, thresholds)
@@ -61,7 +61,7 @@ def refresh_customer(customer: str, today=None) -> bool:
 		update_modified=False,
 	)
 
-	kept_names = {sale.invoice for sale, amount in net_sales(facts_)[0] if amount > 0}
+	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
 	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
 	occasions.sync_captured(customer, kept)
 	tickets = [(getdate(sale.posting_date), sale.base_grand_total) for sale in kept]

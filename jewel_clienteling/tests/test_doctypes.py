@@ -123,3 +123,18 @@ class TestSettings(FrappeTestCase):
 		)
 		with self.assertRaises(frappe.ValidationError):
 			settings.save()
+
+
+class TestConsent(FrappeTestCase):
+	def test_opting_in_records_when_and_how_and_opting_out_forgets(self):
+		customer = frappe.get_doc("Customer", fx.make_customer())
+		customer.jc_whatsapp_opt_in = 1
+		customer.save()
+		self.assertTrue(customer.jc_whatsapp_opt_in_on)
+		self.assertEqual(customer.jc_whatsapp_opt_in_via, "In store")
+		self.assertFalse(customer.jc_sms_opt_in_on)
+
+		customer.jc_whatsapp_opt_in = 0
+		customer.save()
+		self.assertFalse(customer.jc_whatsapp_opt_in_on)
+		self.assertFalse(customer.jc_whatsapp_opt_in_via)
