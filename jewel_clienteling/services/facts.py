@@ -20,23 +20,26 @@ SALE_DOCTYPES = ("POS Invoice", "Sales Invoice")
 CAPTURE_FIELDS = ("jc_purchase_occasion", "jc_recipient_name", "jc_recipient_relation", "jc_occasion_date")
 
 
-def _sales_query(doctype: str, customer: str):
+def sales_from(doctype: str):
+	"""(table, query) over `doctype` that sees only real sales: a POS closing's consolidated
+	Sales Invoice repeats POS Invoices already counted, so it is left out here, once for everyone."""
 	invoice = DocType(doctype)
-	query = (
-		frappe.qb.from_(invoice)
-		.select(
-			invoice.name,
-			invoice.posting_date,
-			invoice.base_grand_total,
-			invoice.is_return,
-			invoice.return_against,
-			*(invoice[field] for field in CAPTURE_FIELDS),
-		)
-		.where((invoice.customer == customer) & (invoice.docstatus == 1))
-	)
+	query = frappe.qb.from_(invoice)
 	if doctype == "Sales Invoice":
 		query = query.where(invoice.is_consolidated == 0)
-	return query
+	return invoice, query
+
+
+def _sales_query(doctype: str, customer: str):
+	invoice, query = sales_from(doctype)
+	return query.select(
+		invoice.name,
+		invoice.posting_date,
+		invoice.base_grand_total,
+		invoice.is_return,
+		invoice.return_against,
+		*(invoice[field] for field in CAPTURE_FIELDS),
+	).where((invoice.customer == customer) & (invoice.docstatus == 1))
 
 
 def customer_sales(customer: str) -> list[frappe._dict]:

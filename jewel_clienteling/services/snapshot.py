@@ -5,6 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType, Order
 from frappe.utils import add_days, cint, getdate, nowdate
 
+from jewel_clienteling.services import facts
 from jewel_clienteling.services import settings as clienteling_settings
 
 PROFILE_FIELDS = (
@@ -101,11 +102,10 @@ def _top_preferences(customer):
 
 def _last_purchases(customer):
 	purchases = []
-	for doctype in ("POS Invoice", "Sales Invoice"):
-		invoice = DocType(doctype)
+	for doctype in facts.SALE_DOCTYPES:
+		invoice, query = facts.sales_from(doctype)
 		query = (
-			frappe.qb.from_(invoice)
-			.select(
+			query.select(
 				invoice.name,
 				invoice.posting_date,
 				invoice.grand_total,
@@ -118,8 +118,6 @@ def _last_purchases(customer):
 			.orderby(invoice.creation, order=Order.desc)
 			.limit(LAST_PURCHASES)
 		)
-		if doctype == "Sales Invoice":
-			query = query.where(invoice.is_consolidated == 0)
 		for row in query.run(as_dict=True):
 			row.doctype = doctype
 			purchases.append(row)

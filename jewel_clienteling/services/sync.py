@@ -10,7 +10,7 @@ from frappe.query_builder import DocType, Interval
 from frappe.query_builder.functions import IfNull
 from frappe.utils import add_to_date, getdate, now_datetime, nowdate
 
-from jewel_clienteling.services import profile
+from jewel_clienteling.services import facts, profile
 from jewel_clienteling.services import settings as clienteling_settings
 
 REFRESH_JOB = "jewel_clienteling.services.sync.run_refresh"
@@ -62,12 +62,11 @@ def customers_needing_refresh(limit: int = 500) -> list[str]:
 	customer_table = DocType("Customer")
 	walk_in = clienteling_settings.walk_in_customer()
 	found: list[str] = []
-	for doctype in ("POS Invoice", "Sales Invoice"):
-		invoice = DocType(doctype)
+	for doctype in facts.SALE_DOCTYPES:
+		invoice, query = facts.sales_from(doctype)
 		refreshed = IfNull(customer_table.jc_profile_refreshed_on, "2000-01-01")
 		query = (
-			frappe.qb.from_(invoice)
-			.join(customer_table)
+			query.join(customer_table)
 			.on(customer_table.name == invoice.customer)
 			.select(invoice.customer)
 			.distinct()
@@ -78,8 +77,6 @@ def customers_needing_refresh(limit: int = 500) -> list[str]:
 			)
 			.limit(limit)
 		)
-		if doctype == "Sales Invoice":
-			query = query.where(invoice.is_consolidated == 0)
 		found.extend(row[0] for row in query.run() if row[0] != walk_in)
 	return sorted(set(found))[:limit]
 

@@ -164,6 +164,14 @@ def _rows(items):
 	]
 
 
+def _pay_in_cash(doc):
+	"""The whole amount (or the whole refund) in one cash row, as a counter records it."""
+	doc.calculate_taxes_and_totals()
+	amount = doc.rounded_total or doc.grand_total
+	doc.set("payments", [{"mode_of_payment": "Cash", "amount": amount, "default": 1}])
+	doc.paid_amount = amount
+
+
 def make_pos_invoice(customer: str, items, submit: bool = True, **fields):
 	"""A POS Invoice paid in cash at the JC Counter. items: (item_code, rate[, qty[, size]])."""
 	doc = frappe.get_doc(
@@ -178,9 +186,7 @@ def make_pos_invoice(customer: str, items, submit: bool = True, **fields):
 		}
 	)
 	doc.set_missing_values()
-	doc.calculate_taxes_and_totals()
-	doc.payments = []
-	doc.append("payments", {"mode_of_payment": "Cash", "amount": doc.rounded_total or doc.grand_total})
+	_pay_in_cash(doc)
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()
@@ -207,9 +213,7 @@ def make_sales_invoice(
 	)
 	doc.set_missing_values()
 	if is_pos:
-		doc.calculate_taxes_and_totals()
-		doc.payments = []
-		doc.append("payments", {"mode_of_payment": "Cash", "amount": doc.rounded_total or doc.grand_total})
+		_pay_in_cash(doc)
 	doc.insert(ignore_permissions=True)
 	if submit:
 		doc.submit()
@@ -226,10 +230,7 @@ def make_return(doc, qty_by_item: dict | None = None):
 		for row in ret.items:
 			row.qty = -abs(qty_by_item[row.item_code])
 	if ret.doctype == "POS Invoice" or ret.is_pos:
-		ret.calculate_taxes_and_totals()
-		refund = ret.rounded_total or ret.grand_total
-		ret.set("payments", [{"mode_of_payment": "Cash", "amount": refund, "default": 1}])
-		ret.paid_amount = refund
+		_pay_in_cash(ret)
 	ret.insert(ignore_permissions=True)
 	ret.submit()
 	return ret
