@@ -42,7 +42,7 @@ def profile(customer: str) -> frappe._dict:
 	)
 
 
-def preferences(customer: str, source: str | None = None) -> dict[str, str]:
+def preferences(customer: str, source: str | None = None) -> dict[tuple[str, str], frappe._dict]:
 	filters = {"customer": customer}
 	if source:
 		filters["source"] = source
