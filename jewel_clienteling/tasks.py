@@ -3,8 +3,8 @@ twice, in parallel, or after a missed day gives the same result."""
 
 import frappe
 
-from jewel_clienteling.services import occasions, sync
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services import sync
 
 
 def sweep_missed_sales():
@@ -13,8 +13,14 @@ def sweep_missed_sales():
 
 
 def daily():
-	"""Move past occasions to their next date and re-age the profiles whose stage changes today."""
-	occasions.advance_past_occurrences()
+	"""Plan today's outreach (on the long queue), then re-age the profiles whose stage changes today."""
+	frappe.enqueue(
+		"jewel_clienteling.services.planner.plan",
+		queue="long",
+		job_id="jewel_clienteling:plan-outreach",
+		deduplicate=True,
+		timeout=3600,
+	)
 	if not clienteling_settings.is_enabled():
 		return
 	tried: set[str] = set()

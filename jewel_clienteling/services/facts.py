@@ -38,6 +38,7 @@ def _sales_query(doctype: str, customer: str):
 		invoice.base_grand_total,
 		invoice.is_return,
 		invoice.return_against,
+		invoice.owner,
 		*(invoice[field] for field in CAPTURE_FIELDS),
 	).where((invoice.customer == customer) & (invoice.docstatus == 1))
 
@@ -111,3 +112,31 @@ def item_facts(item_codes: set[str], sources: tuple[PreferenceSource, ...]) -> d
 		)
 		for row in items
 	}
+
+
+def served_by(sale: frappe._dict) -> str | None:
+	"""The user who served a sale: its first salesperson's user when the sales team names one with an
+	Employee login, else whoever made the invoice (not Administrator, who is no associate)."""
+	team = DocType("Sales Team")
+	person = DocType("Sales Person")
+	employee = DocType("Employee")
+	rows = (
+		frappe.qb.from_(team)
+		.join(person)
+		.on(person.name == team.sales_person)
+		.join(employee)
+		.on(employee.name == person.employee)
+		.select(employee.user_id)
+		.where(
+			(team.parent == sale.name)
+			& (team.parenttype == sale.doctype)
+			& employee.user_id.isnotnull()
+			& (employee.user_id != "")
+		)
+		.orderby(team.idx)
+		.limit(1)
+		.run()
+	)
+	if rows:
+		return rows[0][0]
+	return sale.owner if sale.owner not in (None, "", "Administrator", "Guest") else None

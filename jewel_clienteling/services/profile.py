@@ -11,7 +11,7 @@ from jewel_clienteling.domain.profile import (
 	next_change_on,
 	rfm,
 )
-from jewel_clienteling.services import facts, occasions, preferences
+from jewel_clienteling.services import attribution, facts, occasions, preferences
 from jewel_clienteling.services import settings as clienteling_settings
 
 
@@ -63,7 +63,15 @@ def refresh_customer(customer: str, today=None) -> bool:
 
 	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
 	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		"jc_last_served_by",
+		facts.served_by(kept[-1]) if kept else None,
+		update_modified=False,
+	)
 	occasions.sync_captured(customer, kept)
 	tickets = [(getdate(sale.posting_date), sale.base_grand_total) for sale in kept]
 	preferences.sync_inferred(customer, sales, tickets, today, settings)
+	attribution.sync(customer, sale_facts, settings)
 	return True

@@ -95,10 +95,18 @@ CUSTOMER_FIELDS = [
 		"label": "Preferred Associate",
 		"insert_after": "jc_relationship_section",
 	},
+	_ro(
+		"jc_last_served_by",
+		"Link",
+		"Last Served By",
+		"jc_preferred_associate",
+		options="User",
+		description="Who sold her last purchase; her outreach goes to them when she has no preferred associate",
+	),
 	{
 		"fieldname": "jc_relationship_column",
 		"fieldtype": "Column Break",
-		"insert_after": "jc_preferred_associate",
+		"insert_after": "jc_last_served_by",
 	},
 	{
 		"fieldname": "jc_referred_by",
@@ -121,7 +129,14 @@ CUSTOMER_FIELDS = [
 		"insert_after": "jc_consent_section",
 		"description": "No marketing or greeting of any kind, on any channel",
 	},
-	*_consent("WhatsApp", "jc_do_not_contact"),
+	{
+		"fieldname": "jc_preferred_channel",
+		"fieldtype": "Select",
+		"label": "Preferred Channel",
+		"options": "\nWhatsApp\nSMS\nEmail",
+		"insert_after": "jc_do_not_contact",
+	},
+	*_consent("WhatsApp", "jc_preferred_channel"),
 	{
 		"fieldname": "jc_consent_column_1",
 		"fieldtype": "Column Break",

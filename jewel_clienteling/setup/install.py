@@ -6,6 +6,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
+from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 
 MANAGER_ROLE = "Clienteling Manager"
@@ -20,11 +21,14 @@ def after_install():
 	make_role()
 	make_custom_fields()
 	set_default_settings()
+	defaults.add_missing()
 
 
 def after_migrate():
 	make_role()
 	make_custom_fields()
+	fill_new_setting_defaults()
+	defaults.add_missing()
 
 
 def before_uninstall():
@@ -58,6 +62,19 @@ def set_default_settings():
 			)
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
+
+
+def fill_new_setting_defaults():
+	"""A field added to Clienteling Settings by an upgrade starts at its default, not empty."""
+	settings = "Clienteling Settings"
+	singles = frappe.qb.DocType("Singles")
+	stored = {
+		row[0]
+		for row in frappe.qb.from_(singles).select(singles.field).where(singles.doctype == settings).run()
+	}
+	for field in frappe.get_meta(settings).fields:
+		if field.default is not None and field.fieldname not in stored and not field.is_virtual:
+			frappe.db.set_single_value(settings, field.fieldname, field.default)
 
 
 def remove_custom_fields():

@@ -3,11 +3,12 @@ real invoices through ERPNext's own controllers. Used by the integration tests a
 
 import frappe
 from erpnext.controllers.item_variant import create_variant
-from frappe.utils import add_days, nowdate
+from frappe.utils import add_days, getdate, nowdate
 
 POS_PROFILE = "JC Counter"
 ASSOCIATE = "jc-associate@example.com"
 STRANGER = "jc-stranger@example.com"
+SECOND_ASSOCIATE = "jc-associate-2@example.com"
 
 ATTRIBUTES = {
 	"Metal": [("Gold", "GLD"), ("Platinum", "PLT")],
@@ -84,9 +85,26 @@ def make_fixtures():
 				"is_stock_item": 0,
 			}
 		).insert(ignore_permissions=True)
+	make_fiscal_years()
 	make_counter()
 	make_user(ASSOCIATE, "Sales User")
+	make_user(SECOND_ASSOCIATE, "Sales User")
 	make_user(STRANGER, "Purchase User")
+
+
+def make_fiscal_years():
+	"""Two years back and one ahead, for sales a year old (cadence, festivals, lapses)."""
+	this_year = getdate(nowdate()).year
+	for year in range(this_year - 2, this_year + 2):
+		if not frappe.db.exists("Fiscal Year", {"year_start_date": f"{year}-01-01"}):
+			frappe.get_doc(
+				{
+					"doctype": "Fiscal Year",
+					"year": str(year),
+					"year_start_date": f"{year}-01-01",
+					"year_end_date": f"{year}-12-31",
+				}
+			).insert(ignore_permissions=True)
 
 
 def make_counter():

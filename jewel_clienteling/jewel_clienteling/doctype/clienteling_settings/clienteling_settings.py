@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from jewel_clienteling.domain.outreach import parse_days
 from jewel_clienteling.domain.profile import parse_thresholds
 
 THRESHOLD_FIELDS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "budget_bands")
@@ -24,6 +25,23 @@ class ClientelingSettings(Document):
 		if self.lapsed_days and self.at_risk_days and self.lapsed_days <= self.at_risk_days:
 			frappe.throw(_("A customer must be at risk before she is lapsed: lapsed days must be more."))
 		self.validate_preference_sources()
+		self.validate_lead_days()
+		self.default_region = (self.default_region or "IN").strip().upper()
+
+	def validate_lead_days(self):
+		rows = [(self.meta.get_label("occasion_lead_days"), self.occasion_lead_days)]
+		rows += [
+			(_("Row {0}").format(row.idx), row.lead_days) for row in self.get("occasion_lead_windows") or []
+		]
+		for label, text in rows:
+			try:
+				parse_days(text, ())
+			except ValueError:
+				frappe.throw(
+					_("{0}: write days ahead as whole numbers separated by commas, like 42, 7, 0.").format(
+						_(label)
+					)
+				)
 
 	def validate_preference_sources(self):
 		item_meta = frappe.get_meta("Item")

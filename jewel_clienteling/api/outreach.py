@@ -1,0 +1,165 @@
+"""The associate's Today queue: what is due for me (or, for a manager, for everyone), each with its
+drafted message and a wa.me link; marking one done; skipping one; handing an associate's customers
+to another when she leaves."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, getdate, now_datetime, nowdate
+
+from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.services import settings as clienteling_settings
+
+OUTREACH = "Client Outreach"
+OPEN = ("Planned", "Due")
+MANAGER_ROLES = ("Clienteling Manager", "System Manager")
+QUEUE_FIELDS = [
+	"name",
+	"customer",
+	"customer_name",
+	"reason",
+	"step",
+	"purpose",
+	"due_date",
+	"channel",
+	"phone",
+	"message",
+	"assigned_to",
+	"reference_doctype",
+	"reference_name",
+]
+
+
+def is_manager() -> bool:
+	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def today(associate: str | None = None, limit: int = 200) -> dict:
+	"""Due outreach, oldest first, grouped by associate. An associate sees her own (and, so nothing
+	waits for nobody, the unassigned ones); a manager sees everyone's or one associate's."""
+	frappe.has_permission(OUTREACH, "read", throw=True)
+	filters = {"status": "Due", "due_date": ["<=", getdate(nowdate())]}
+	or_filters = None
+	if is_manager():
+		if associate:
+			filters["assigned_to"] = associate
+	else:
+		or_filters = [["assigned_to", "=", frappe.session.user], ["assigned_to", "is", "not set"]]
+	rows = frappe.get_list(
+		OUTREACH,
+		filters=filters,
+		or_filters=or_filters,
+		fields=QUEUE_FIELDS,
+		order_by="due_date asc, customer_name asc",
+		limit_page_length=max(1, min(cint(limit), 1000)),
+	)
+	region = clienteling_settings.get_settings().default_region or "IN"
+	groups: dict[str, dict] = {}
+	for row in rows:
+		row.whatsapp_link = rules.whatsapp_link(row.phone, row.message or "", region)
+		key = row.assigned_to or ""
+		if key not in groups:
+			groups[key] = {
+				"associate": key,
+				"associate_name": frappe.utils.get_fullname(key) if key else _("Not assigned"),
+				"outreach": [],
+			}
+		groups[key]["outreach"].append(row)
+	return {"is_manager": is_manager(), "groups": list(groups.values())}
+
+
+@frappe.whitelist(methods=["POST"])
+def mark_done(name: str, message: str | None = None) -> dict:
+	"""She was contacted by hand (the wa.me link, a call): record it, with the text actually sent."""
+	frappe.has_permission(OUTREACH, "write", name, throw=True)
+	doc = frappe.get_doc(OUTREACH, name)
+	if doc.status not in OPEN:
+		frappe.throw(_("This outreach is already {0}.").format(_(doc.status)))
+	if doc.purpose == rules.MARKETING:
+		_check_marketing_consent(doc.customer)
+	if message is not None:
+		doc.message = message
+	doc.status = "Done"
+	doc.sent_on = now_datetime()
+	doc.sent_by = frappe.session.user
+	doc.save()
+	return {"name": doc.name, "status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def skip(name: str, reason: str) -> dict:
+	"""Not this time, and why (she already visited, she is travelling...)."""
+	frappe.has_permission(OUTREACH, "write", name, throw=True)
+	doc = frappe.get_doc(OUTREACH, name)
+	if doc.status not in OPEN:
+		frappe.throw(_("This outreach is already {0}.").format(_(doc.status)))
+	reason = (reason or "").strip()
+	if not reason:
+		frappe.throw(_("Say why this outreach is skipped."))
+	doc.status = "Skipped"
+	doc.skip_reason = reason[:1000]
+	doc.save()
+	return {"name": doc.name, "status": doc.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def reassign(from_user: str, to_user: str) -> dict:
+	"""An associate leaves: her open outreach and her customers go to another associate."""
+	if not is_manager():  # frappe.only_for is skipped in tests; this check is not
+		frappe.throw(_("Only a Clienteling Manager can hand over customers."), frappe.PermissionError)
+	if from_user == to_user:
+		frappe.throw(_("Choose a different associate to hand over to."))
+	if not frappe.db.get_value("User", {"name": to_user, "enabled": 1}):
+		frappe.throw(_("{0} is not an active user.").format(to_user))
+	outreach = frappe.qb.DocType(OUTREACH)
+	open_rows = [
+		row[0]
+		for row in frappe.qb.from_(outreach)
+		.select(outreach.name)
+		.where((outreach.assigned_to == from_user) & outreach.status.isin(OPEN))
+		.run()
+	]
+	if open_rows:
+		(
+			frappe.qb.update(outreach)
+			.set(outreach.assigned_to, to_user)
+			.set(outreach.modified, now_datetime())
+			.set(outreach.modified_by, frappe.session.user)
+			.where(outreach.name.isin(open_rows))
+			.run()
+		)
+	customers = frappe.get_all("Customer", filters={"jc_preferred_associate": from_user}, pluck="name")
+	for customer in customers:
+		frappe.db.set_value("Customer", customer, "jc_preferred_associate", to_user)
+	return {"outreach": len(open_rows), "customers": len(customers)}
+
+
+def _check_marketing_consent(customer: str) -> None:
+	row = frappe.db.get_value(
+		"Customer",
+		customer,
+		[
+			"jc_do_not_contact",
+			"jc_whatsapp_opt_in",
+			"jc_sms_opt_in",
+			"jc_email_opt_in",
+			"mobile_no",
+			"email_id",
+		],
+		as_dict=True,
+	)
+	contact = rules.Contact(
+		do_not_contact=bool(row.jc_do_not_contact),
+		whatsapp_opt_in=bool(row.jc_whatsapp_opt_in),
+		sms_opt_in=bool(row.jc_sms_opt_in),
+		email_opt_in=bool(row.jc_email_opt_in),
+		has_mobile=bool(row.mobile_no),
+		has_email=bool(row.email_id),
+	)
+	channel, _code = rules.choose_channel(rules.MARKETING, contact)
+	if not channel:
+		frappe.throw(
+			_(
+				"She has not agreed to marketing messages (or asked not to be contacted), so this cannot be sent."
+			)
+		)

@@ -1,0 +1,58 @@
+"""Which sale an outreach brought: recomputed from her sales and what reached her, like the rest of
+her profile, so a return, a cancel or a late POS consolidation simply changes the answer."""
+
+from decimal import Decimal
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.utils import cint, flt, getdate
+
+from jewel_clienteling.domain.outreach import SaleFact, Touch, attribute
+from jewel_clienteling.domain.profile import Sale, net_sales
+
+REACHED = ("Sent", "Delivered", "Read", "Replied", "Done")
+SEPARATOR = "::"
+
+
+def sync(customer: str, sales: list[Sale], settings) -> int:
+	"""Credit each of her kept sales to the outreach that came before it within the window, once.
+	Returns how many outreach rows changed."""
+	window = cint(settings.attribution_days) or 30
+	outreach = DocType("Client Outreach")
+	rows = (
+		frappe.qb.from_(outreach)
+		.select(
+			outreach.name,
+			outreach.sent_on,
+			outreach.attributed_sale_type,
+			outreach.attributed_sale,
+			outreach.attributed_amount,
+		)
+		.where((outreach.customer == customer) & outreach.status.isin(REACHED) & outreach.sent_on.isnotnull())
+		.run(as_dict=True)
+	)
+	if not rows:
+		return 0
+	kept = [
+		SaleFact(name=sale.invoice, posting_date=sale.posting_date, amount=Decimal(str(amount)))
+		for sale, amount in net_sales(sales)[0]
+	]
+	credit = attribute([Touch(row.name, getdate(row.sent_on)) for row in rows], kept, window)
+	changed = 0
+	for row in rows:
+		sale, amount = credit.get(row.name, (None, None))
+		doctype, name = sale.split(SEPARATOR, 1) if sale else (None, None)
+		if (row.attributed_sale_type, row.attributed_sale, flt(row.attributed_amount)) == (
+			doctype,
+			name,
+			flt(amount),
+		):
+			continue
+		frappe.db.set_value(
+			"Client Outreach",
+			row.name,
+			{"attributed_sale_type": doctype, "attributed_sale": name, "attributed_amount": amount},
+			update_modified=False,
+		)
+		changed += 1
+	return changed

@@ -1,0 +1,323 @@
+"""Putting outreach in the queue: consent, the frequency cap, the associate, the drafted message.
+
+Every producer (the daily planner, repairs, loyalty, a campaign) hands over Candidates; this module
+decides with domain/outreach.py and writes the rows in bulk. A Candidate's dedupe key is unique in
+the table, so handing the same one over twice, or from two workers at once, plans it once.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import cint, get_datetime, get_time, getdate, now_datetime, nowdate
+
+from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.rendering import Drafter
+
+OUTREACH = "Client Outreach"
+OPEN = ("Planned", "Due")
+NOT_COUNTED = ("Skipped", "Failed")
+CHUNK = 500
+
+INSERT_FIELDS = (
+	"name",
+	"creation",
+	"modified",
+	"modified_by",
+	"owner",
+	"docstatus",
+	"idx",
+	"customer",
+	"customer_name",
+	"reason",
+	"step",
+	"purpose",
+	"status",
+	"skip_reason",
+	"due_date",
+	"send_after",
+	"assigned_to",
+	"channel",
+	"phone",
+	"template",
+	"message",
+	"reference_doctype",
+	"reference_name",
+	"cycle",
+	"dedupe_key",
+)
+
+
+def skip_text(code: str) -> str:
+	return {
+		rules.SKIP_DO_NOT_CONTACT: _("She asked not to be contacted."),
+		rules.SKIP_NO_CONSENT: _("No consent to marketing messages on any channel."),
+		rules.SKIP_UNREACHABLE: _("No phone number or email to reach her on."),
+		rules.SKIP_FREQUENCY_CAP: _("Another message reaches her within the frequency cap."),
+		rules.SKIP_SUPERSEDED: _("A more important message replaced this one within the frequency cap."),
+	}.get(code, code)
+
+
+class Queue:
+	"""One planning run's view of the shared facts (settings, templates, user names)."""
+
+	def __init__(self, today: date | None = None, now: datetime | None = None):
+		self.settings = clienteling_settings.get_settings()
+		self.today = getdate(today or nowdate())
+		self.now = get_datetime(now or now_datetime())
+		self.cap_days = cint(self.settings.frequency_cap_days)
+		self.utility_needs_opt_in = bool(cint(self.settings.utility_needs_opt_in))
+		self.quiet = (_time(self.settings.quiet_hours_start), _time(self.settings.quiet_hours_end))
+		self.region = (self.settings.default_region or "IN").upper()
+		self.manager = self.settings.store_manager or None
+		self.walk_in = clienteling_settings.walk_in_customer(self.settings)
+		self.drafter = Drafter()
+		self.store_name = _default_company()
+		self._user_names: dict[str, str] = {}
+		self.planned = 0
+		self.skipped = 0
+		self.withdrawn = 0
+
+	def add(self, candidates: list[rules.Candidate]) -> None:
+		"""Decide and write these candidates, a chunk of customers at a time."""
+		by_customer: dict[str, list[rules.Candidate]] = defaultdict(list)
+		for candidate in candidates:
+			if candidate.customer and candidate.customer != self.walk_in:
+				by_customer[candidate.customer].append(candidate)
+		customers = sorted(by_customer)
+		for start in range(0, len(customers), CHUNK):
+			chunk = customers[start : start + CHUNK]
+			self._add_chunk({customer: by_customer[customer] for customer in chunk})
+
+	def _add_chunk(self, by_customer: dict[str, list[rules.Candidate]]) -> None:
+		known = _existing_keys([c.key for cands in by_customer.values() for c in cands])
+		fresh = {
+			customer: [c for c in cands if c.key not in known] for customer, cands in by_customer.items()
+		}
+		fresh = {customer: cands for customer, cands in fresh.items() if cands}
+		if not fresh:
+			return
+		customers = _customers(list(fresh))
+		dues = [c.due_date for cands in fresh.values() for c in cands]
+		existing = _existing_marketing(
+			list(customers),
+			min(dues) - _days(self.cap_days),
+			max(dues) + _days(self.cap_days),
+		)
+		tastes = _preferred_categories(list(customers))
+		rows, withdraw = [], []
+		for customer, candidates in fresh.items():
+			facts = customers.get(customer)
+			if not facts:
+				continue  # disabled or deleted
+			contact = rules.Contact(
+				do_not_contact=bool(facts.jc_do_not_contact),
+				whatsapp_opt_in=bool(facts.jc_whatsapp_opt_in),
+				sms_opt_in=bool(facts.jc_sms_opt_in),
+				email_opt_in=bool(facts.jc_email_opt_in),
+				has_mobile=bool(facts.phone),
+				has_email=bool(facts.email_id),
+				preferred_channel=facts.jc_preferred_channel or None,
+			)
+			decisions, withdrawn = rules.decide(
+				candidates,
+				existing.get(customer, []),
+				contact,
+				self.cap_days,
+				self.utility_needs_opt_in,
+			)
+			withdraw.extend(withdrawn)
+			for decision in decisions:
+				rows.append(self._row(decision, facts, tastes.get(customer)))
+		self._withdraw(withdraw)
+		frappe.db.bulk_insert(OUTREACH, INSERT_FIELDS, rows, ignore_duplicates=True)
+
+	def _row(self, decision: rules.Decision, customer: frappe._dict, taste: str | None) -> tuple:
+		candidate = decision.candidate
+		associate = rules.assignee(customer.jc_preferred_associate, customer.jc_last_served_by, self.manager)
+		if decision.plan:
+			self.planned += 1
+			status = "Due" if candidate.due_date <= self.today else "Planned"
+			context = {
+				"first_name": (customer.customer_name or "").split(" ")[0],
+				"customer_name": customer.customer_name,
+				"associate_name": self._user_name(associate),
+				"store_name": self.store_name,
+				"preferred_category": taste or "",
+				**candidate.context,
+			}
+			template = self.drafter.pick(
+				candidate.reason, candidate.step, candidate.context.get("occasion_type") or ""
+			)
+			message = self.drafter.draft(template, context)
+			send_after = rules.send_after(candidate.due_date, self.now, *self.quiet)
+			channel, skip_reason = decision.channel, None
+		else:
+			self.skipped += 1
+			status, template, message, send_after, channel = "Skipped", None, "", None, None
+			skip_reason = skip_text(decision.skip_reason)
+		return (
+			frappe.generate_hash(length=12),
+			self.now,
+			self.now,
+			frappe.session.user,
+			frappe.session.user,
+			0,
+			0,
+			candidate.customer,
+			customer.customer_name,
+			candidate.reason,
+			candidate.step,
+			candidate.purpose,
+			status,
+			skip_reason,
+			candidate.due_date,
+			send_after,
+			associate,
+			channel,
+			customer.phone,
+			template,
+			message,
+			candidate.reference_doctype,
+			candidate.reference_name,
+			candidate.cycle,
+			candidate.key,
+		)
+
+	def _withdraw(self, keys: list[str]) -> None:
+		if not keys:
+			return
+		outreach = DocType(OUTREACH)
+		(
+			frappe.qb.update(outreach)
+			.set(outreach.status, "Skipped")
+			.set(outreach.skip_reason, skip_text(rules.SKIP_SUPERSEDED))
+			.set(outreach.modified, self.now)
+			.where(outreach.dedupe_key.isin(keys) & outreach.status.isin(OPEN))
+			.run()
+		)
+		self.withdrawn += len(keys)
+
+	def _user_name(self, user: str | None) -> str:
+		if not user:
+			return ""
+		if user not in self._user_names:
+			self._user_names[user] = (
+				frappe.db.get_value("User", user, "first_name") or user.split("@")[0]
+			).strip()
+		return self._user_names[user]
+
+
+def _time(value):
+	return get_time(value) if value else None
+
+
+def _days(n: int) -> timedelta:
+	return timedelta(days=max(n, 0))
+
+
+def _default_company() -> str:
+	return frappe.db.get_single_value("Global Defaults", "default_company") or ""
+
+
+def _existing_keys(keys: list[str]) -> set[str]:
+	if not keys:
+		return set()
+	outreach = DocType(OUTREACH)
+	found: set[str] = set()
+	for start in range(0, len(keys), 1000):
+		found.update(
+			row[0]
+			for row in frappe.qb.from_(outreach)
+			.select(outreach.dedupe_key)
+			.where(outreach.dedupe_key.isin(keys[start : start + 1000]))
+			.run()
+		)
+	return found
+
+
+def _customers(names: list[str]) -> dict[str, frappe._dict]:
+	"""Enabled customers among `names`, with what consent, channel and assignment need."""
+	customer = DocType("Customer")
+	rows = (
+		frappe.qb.from_(customer)
+		.select(
+			customer.name,
+			customer.customer_name,
+			customer.mobile_no,
+			customer.email_id,
+			customer.jc_do_not_contact,
+			customer.jc_whatsapp_opt_in,
+			customer.jc_sms_opt_in,
+			customer.jc_email_opt_in,
+			customer.jc_preferred_channel,
+			customer.jc_preferred_associate,
+			customer.jc_last_served_by,
+		)
+		.where(customer.name.isin(names) & (customer.disabled == 0))
+		.run(as_dict=True)
+	)
+	region = (clienteling_settings.get_settings().default_region or "IN").upper()
+	for row in rows:
+		row.phone = rules.normalise_phone(row.mobile_no, region)
+	return {row.name: row for row in rows}
+
+
+def _existing_marketing(customers: list[str], start: date, end: date) -> dict[str, list[rules.Existing]]:
+	"""Marketing outreach already queued or sent to these customers around the dates being planned."""
+	if not customers:
+		return {}
+	outreach = DocType(OUTREACH)
+	rows = (
+		frappe.qb.from_(outreach)
+		.select(
+			outreach.customer,
+			outreach.dedupe_key,
+			outreach.due_date,
+			outreach.reason,
+			outreach.reference_doctype,
+			outreach.reference_name,
+			outreach.status,
+		)
+		.where(
+			outreach.customer.isin(customers)
+			& (outreach.due_date >= start)
+			& (outreach.due_date <= end)
+			& (outreach.purpose == rules.MARKETING)
+			& outreach.status.notin(NOT_COUNTED)
+		)
+		.run(as_dict=True)
+	)
+	found: dict[str, list[rules.Existing]] = defaultdict(list)
+	for row in rows:
+		found[row.customer].append(
+			rules.Existing(
+				key=row.dedupe_key,
+				due_date=getdate(row.due_date),
+				priority=rules.PRIORITY.get(row.reason, 99),
+				topic_key=f"{row.reference_doctype}:{row.reference_name}",
+				sent=row.status not in OPEN,
+			)
+		)
+	return found
+
+
+def _preferred_categories(customers: list[str]) -> dict[str, str]:
+	"""Her strongest category preference, for "new arrivals in ..." messages."""
+	if not customers:
+		return {}
+	preference = DocType("Preference")
+	best: dict[str, tuple[int, float, str]] = {}
+	for row in (
+		frappe.qb.from_(preference)
+		.select(preference.customer, preference.value, preference.source, preference.score)
+		.where(preference.customer.isin(customers) & (preference.dimension == "Category"))
+		.run(as_dict=True)
+	):
+		rank = (1 if row.source == "Stated" else 0, row.score or 0.0, row.value)
+		if row.customer not in best or rank > best[row.customer]:
+			best[row.customer] = rank
+	return {customer: rank[2] for customer, rank in best.items()}

@@ -1,0 +1,161 @@
+"""What a new store starts with: a message template for every reason, and the festivals jewellers
+plan around. Added on install and migrate when missing; a manager's edits are never overwritten."""
+
+import frappe
+
+SIGN_OFF = "{% if associate_name %} — {{ associate_name }}{% endif %}, {{ store_name }}"
+WHOSE = "{% if person_name %}{{ person_name }}'s{% else %}your{% endif %}"
+
+TEMPLATES = [
+	{
+		"template_name": "Occasion reminder",
+		"reason": "Occasion",
+		"message": (
+			"Dear {{ first_name }}, "
+			"{% if days_ahead %}" + WHOSE + " {{ occasion_type | lower }}"
+			"{% if years %} ({{ years }} years!){% endif %} is on {{ occasion_date }}. "
+			"We would love to help make it special: shall I keep a few pieces aside for you to see?"
+			"{% else %}warm wishes on " + WHOSE + " {{ occasion_type | lower }} today"
+			"{% if years %}: {{ years }} wonderful years{% endif %}! With love from all of us."
+			"{% endif %}" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Ask the wedding date",
+		"reason": "Occasion",
+		"step": "Ask the wedding date",
+		"message": (
+			"Dear {{ first_name }}, congratulations once more on the engagement! When is the big day? "
+			"We would love to remember it with you." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Check-in after a purchase",
+		"reason": "Post-purchase",
+		"step": "Check-in",
+		"message": (
+			"Dear {{ first_name }}, how are you enjoying your {{ items[0] if items else 'new piece' }}? "
+			"If anything needs adjusting, the size, the fit or a polish, just bring it in." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Care reminder",
+		"reason": "Post-purchase",
+		"step": "Care",
+		"message": (
+			"Dear {{ first_name }}, a little care keeps your {{ items[0] if items else 'jewellery' }} "
+			"beautiful: "
+			"{% if care_topic == 'diamond' %}a soft brush and warm soapy water keep diamonds sparkling"
+			"{% elif care_topic == 'polki' %}keep polki and kundan away from water and perfume, and wipe "
+			"them with a soft dry cloth"
+			"{% elif care_topic == 'pearl' %}put pearls on last, after perfume, and wipe them after wearing"
+			"{% elif care_topic == 'gemstone' %}keep coloured stones away from harsh chemicals and sudden heat"
+			"{% elif care_topic == 'platinum' %}platinum takes on a soft sheen; we can polish it back to a "
+			"mirror finish"
+			"{% elif care_topic == 'silver' %}keep silver in an airtight pouch to slow tarnish"
+			"{% else %}store gold pieces apart in soft pouches, and a mild soapy wash brings back the shine"
+			"{% endif %}. Come in any time for a free cleaning and check." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "New arrivals",
+		"reason": "Post-purchase",
+		"step": "New arrivals",
+		"message": (
+			"Dear {{ first_name }}, new {{ preferred_category or 'designs' }} have just arrived and I "
+			"thought of you. Shall I send you a few pictures?" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Purchase anniversary",
+		"reason": "Post-purchase",
+		"step": "Purchase anniversary",
+		"message": (
+			"Dear {{ first_name }}, a year ago you chose your {{ items[0] if items else 'piece' }} with "
+			"us. We hope it has been part of many happy moments! Bring it in for a complimentary cleaning "
+			"any time." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Review request",
+		"reason": "Review request",
+		"message": (
+			"Dear {{ first_name }}, thank you for choosing {{ store_name }}. If you have a minute, a review "
+			"of your visit would mean a lot to us." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "We miss you",
+		"reason": "Lapsed",
+		"message": (
+			"Dear {{ first_name }}, it has been a while and we miss you! Do visit us to see what is new, "
+			"and bring your jewellery along for a free cleaning." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Festival invitation",
+		"reason": "Campaign",
+		"message": (
+			"Dear {{ first_name }}, {{ festival }} is on {{ festival_date }} and our festive collection "
+			"is in. Shall I keep some pieces aside for you to see?" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Repair ready",
+		"reason": "Repair ready",
+		"message": (
+			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready. You can collect it from "
+			"{{ store_name }} any time during store hours." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Repair waiting",
+		"reason": "Repair uncollected",
+		"message": (
+			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready and waiting for you at "
+			"{{ store_name }}. We look forward to seeing you." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Points expiring",
+		"reason": "Points expiring",
+		"message": (
+			"Dear {{ first_name }}, {{ points }} of your loyalty points expire on {{ expiry_date }}. "
+			"Use them on your next visit!" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Thank you for the referral",
+		"reason": "Referral thank-you",
+		"message": (
+			"Dear {{ first_name }}, thank you for sending {{ referred_name or 'a friend' }} our way. "
+			"It means the world to us." + SIGN_OFF
+		),
+	},
+]
+
+# Lunar festivals move every year; these are the dates most of India keeps. Check them against your
+# own calendar and add each coming year in the Festival list.
+FESTIVALS = {
+	"Dhanteras": ("2024-10-29", "2025-10-18", "2026-11-06", "2027-10-27"),
+	"Diwali": ("2024-11-01", "2025-10-20", "2026-11-08", "2027-10-29"),
+	"Akshaya Tritiya": ("2024-05-10", "2025-04-30", "2026-04-20", "2027-05-09"),
+	"Karwa Chauth": ("2024-10-20", "2025-10-10", "2026-10-29", "2027-10-18"),
+	"Eid al-Fitr": ("2024-04-11", "2025-03-31", "2026-03-21", "2027-03-10"),
+	"Christmas": ("2024-12-25", "2025-12-25", "2026-12-25", "2027-12-25"),
+}
+
+
+def add_missing() -> None:
+	for template in TEMPLATES:
+		if not frappe.db.exists("Outreach Template", template["template_name"]):
+			frappe.get_doc({"doctype": "Outreach Template", **template}).insert(ignore_permissions=True)
+	for name, dates in FESTIVALS.items():
+		if not frappe.db.exists("Festival", name):
+			frappe.get_doc(
+				{
+					"doctype": "Festival",
+					"festival_name": name,
+					"dates": [{"festival_date": when} for when in dates],
+				}
+			).insert(ignore_permissions=True)
