@@ -176,7 +176,9 @@ def test_moving_text_between_parts_makes_another_key():
 	assert dedupe_key("A", "B", "C", "D", "E") != dedupe_key("AB", "", "C", "D", "E")
 	# even when a name carries the separator itself
 	assert dedupe_key("A\x1fB", "C", "D", "E", "F") != dedupe_key("A", "B\x1fC", "D", "E", "F")
-	assert dedupe_key("A\x1b", "\x1fB", "C", "D", "E") != dedupe_key("A\x1b\x1f", "B", "C", "D", "E")
+	# and when names carry the escape character as well (escaping the separator alone would join these
+	# two to the same text)
+	assert dedupe_key("A\x1b", "B", "C", "D", "E\x1fF") != dedupe_key("A\x1fB", "C", "D", "E\x1b", "F")
 
 
 plain_parts = st.text(max_size=8)
@@ -1125,3 +1127,9 @@ def test_a_whatsapp_link_carries_the_message():
 def test_no_link_without_a_valid_number():
 	assert whatsapp_link("12345", "Hello") is None
 	assert whatsapp_link(None, "Hello") is None
+
+
+def test_a_plain_piece_is_cared_for_as_its_metal():
+	# jewellers often record "Plain" in the Stone attribute of an unset gold bangle
+	assert care_topic(["Gold"], ["Plain"]) == "gold"
+	assert care_topic(["Platinum"], ["None", "Diamond"]) == "diamond"

@@ -467,11 +467,19 @@ def _metal_kind(name: str) -> str:
 	return CARE_GOLD
 
 
+NO_STONE = frozenset({"plain", "none", "no stone", "n/a", "-"})
+
+
 def care_topic(metals: Iterable[str], stones: Iterable[str]) -> str:
 	"""The care advice the 90-day reminder carries, from what she bought. A stone needs more care
 	than the metal around it, so any stone wins: diamond, then polki (polki, kundan, uncut), then pearl,
-	then any other gemstone. Without stones: platinum, then silver, else gold."""
-	stone_kinds = {_stone_kind(name.casefold()) for name in stones if name and name.strip()}
+	then any other gemstone. Without stones: platinum, then silver, else gold. "Plain" or "None" in
+	a Stone attribute means a piece without stones."""
+	stone_kinds = {
+		_stone_kind(name.casefold())
+		for name in stones
+		if name and name.strip() and name.strip().casefold() not in NO_STONE
+	}
 	for kind in _STONE_PRECEDENCE:
 		if kind in stone_kinds:
 			return kind
