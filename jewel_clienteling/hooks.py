@@ -20,6 +20,9 @@ before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 
 doctype_js = {"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js"}
 
+# QR codes on the repair intake receipt
+jinja = {"methods": ["jewel_clienteling.services.repairs.qr_code"]}
+
 doc_events = {
 	"POS Invoice": {
 		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",

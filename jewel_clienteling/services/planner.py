@@ -16,6 +16,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import cint, formatdate, getdate, nowdate
 
 from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.domain.preferences import item_dimensions
 from jewel_clienteling.services import facts, occasions
 from jewel_clienteling.services import settings as clienteling_settings
@@ -60,6 +61,10 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 		producers.append(ask_wedding_date_candidates(first, last, cint(settings.ask_wedding_date_after_days)))
 	if cint(settings.review_after_days) > 0:
 		producers.append(review_candidates(first, last, cint(settings.review_after_days)))
+	if cint(settings.uncollected_days) > 0:
+		producers.append(uncollected_repair_candidates(last, cint(settings.uncollected_days)))
+	if cint(settings.repair_review_after_days) > 0:
+		producers.append(repair_review_candidates(first, last, cint(settings.repair_review_after_days)))
 	if cint(settings.festival_campaigns_enabled):
 		producers.append(festival_candidates(first, last))
 	if cint(settings.lapsed_enabled):
@@ -302,6 +307,70 @@ def ask_wedding_date_candidates(first: date, last: date, days: int) -> Iterator[
 				for row in _kept(doctype, rows)
 				if row.customer not in known
 			]
+
+
+# ------------------------------------------------------------------------------------------ repairs
+
+
+def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[rules.Candidate]]:
+	"""A piece ready for `days` days and not collected: a reminder every `days` days it keeps waiting."""
+	ticket = DocType("Repair Ticket")
+	query = (
+		frappe.qb.from_(ticket)
+		.select(ticket.name, ticket.customer, ticket.ready_on, ticket.status, ticket.piece_description)
+		.where(
+			(ticket.docstatus == 1)
+			& (ticket.status == repair_rules.STATUS_READY)
+			& (ticket.ready_on <= last - timedelta(days=days))
+		)
+	)
+	for rows in _pages(query, ticket.ready_on, ticket.name):
+		page = []
+		for row in rows:
+			ready_on = getdate(row.ready_on)
+			cycle = repair_rules.uncollected_reminder_cycle(ready_on, row.status, last, days)
+			if cycle:
+				page.append(
+					rules.Candidate(
+						customer=row.customer,
+						reason=rules.REPAIR_UNCOLLECTED,
+						reference_doctype="Repair Ticket",
+						reference_name=row.name,
+						cycle=str(cycle),
+						due_date=ready_on + timedelta(days=cycle * days),
+						step=rules.REPAIR_UNCOLLECTED,
+						context={"piece": row.piece_description},
+					)
+				)
+		yield page
+
+
+def repair_review_candidates(first: date, last: date, days: int) -> Iterator[list[rules.Candidate]]:
+	ticket = DocType("Repair Ticket")
+	query = (
+		frappe.qb.from_(ticket)
+		.select(ticket.name, ticket.customer, ticket.delivered_on, ticket.piece_description)
+		.where(
+			(ticket.docstatus == 1)
+			& (ticket.status == repair_rules.STATUS_DELIVERED)
+			& (ticket.delivered_on >= first - timedelta(days=days))
+			& (ticket.delivered_on <= last - timedelta(days=days))
+		)
+	)
+	for rows in _pages(query, ticket.delivered_on, ticket.name):
+		yield [
+			rules.Candidate(
+				customer=row.customer,
+				reason=rules.REVIEW_REQUEST,
+				reference_doctype="Repair Ticket",
+				reference_name=row.name,
+				cycle="review",
+				due_date=getdate(row.delivered_on) + timedelta(days=days),
+				step="After a repair",
+				context={"piece": row.piece_description},
+			)
+			for row in rows
+		]
 
 
 # ------------------------------------------------------------------------------- festivals and lapses

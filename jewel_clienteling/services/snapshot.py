@@ -53,7 +53,24 @@ def build(customer: str) -> dict:
 		"preferences": _top_preferences(customer),
 		"purchases": _last_purchases(customer),
 		"notes": _notes(customer),
+		"repairs": _open_repairs(customer),
 	}
+
+
+def _open_repairs(customer):
+	"""Her pieces still with us: what, where it is, and when it was promised."""
+	ticket = DocType("Repair Ticket")
+	return (
+		frappe.qb.from_(ticket)
+		.select(ticket.name, ticket.piece_description, ticket.status, ticket.promised_date, ticket.ready_on)
+		.where(
+			(ticket.customer == customer)
+			& (ticket.docstatus == 1)
+			& ticket.status.notin(("Delivered", "Cancelled"))
+		)
+		.orderby(ticket.creation)
+		.run(as_dict=True)
+	)
 
 
 def _upcoming_occasions(customer, today, horizon):

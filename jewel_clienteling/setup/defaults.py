@@ -146,6 +146,21 @@ FESTIVALS = {
 }
 
 
+REPAIR_SERVICES = (
+	"Resize",
+	"Polish",
+	"Rhodium",
+	"Solder",
+	"Clasp",
+	"Stone Setting",
+	"Engraving",
+	"Cleaning",
+	"Other",
+)
+REPAIR_BOARD = "Repairs"
+REPAIR_COLUMNS = ("Received", "Estimated", "Approved", "At Workshop", "Ready", "Delivered", "Cancelled")
+
+
 def add_missing() -> None:
 	for template in TEMPLATES:
 		if not frappe.db.exists("Outreach Template", template["template_name"]):
@@ -159,3 +174,19 @@ def add_missing() -> None:
 					"dates": [{"festival_date": when} for when in dates],
 				}
 			).insert(ignore_permissions=True)
+	for service in REPAIR_SERVICES:
+		if not frappe.db.exists("Repair Service", service):
+			frappe.get_doc({"doctype": "Repair Service", "service_name": service}).insert(
+				ignore_permissions=True
+			)
+	if not frappe.db.exists("Kanban Board", REPAIR_BOARD):
+		frappe.get_doc(
+			{
+				"doctype": "Kanban Board",
+				"kanban_board_name": REPAIR_BOARD,
+				"reference_doctype": "Repair Ticket",
+				"field_name": "status",
+				"private": 0,
+				"columns": [{"column_name": column, "status": "Active"} for column in REPAIR_COLUMNS],
+			}
+		).insert(ignore_permissions=True)

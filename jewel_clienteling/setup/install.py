@@ -33,6 +33,8 @@ def after_migrate():
 
 def before_uninstall():
 	remove_custom_fields()
+	if frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
+		frappe.delete_doc("Kanban Board", defaults.REPAIR_BOARD, ignore_permissions=True, force=True)
 	if frappe.db.exists("Role", MANAGER_ROLE):
 		frappe.delete_doc("Role", MANAGER_ROLE, ignore_permissions=True, force=True)
 

@@ -22,7 +22,19 @@ def leftovers() -> None:
 		found.append(f"Module Def {MODULE}")
 	if frappe.db.exists("Role", MANAGER_ROLE):
 		found.append(f"Role {MANAGER_ROLE}")
-	for table in ("tabOccasion", "tabPreference", "tabCustomer Note", "tabClienteling Settings"):
-		if frappe.db.table_exists(table.removeprefix("tab")):
-			found.append(f"table {table}")
+	for table in (
+		"Occasion",
+		"Preference",
+		"Customer Note",
+		"Client Outreach",
+		"Outreach Template",
+		"Festival",
+		"Repair Ticket",
+	):
+		if frappe.db.table_exists(table):
+			found.append(f"table tab{table}")
+	for doctype in ("Page", "Report", "Print Format"):
+		found += [f"{doctype} {name}" for name in frappe.get_all(doctype, {"module": MODULE}, pluck="name")]
+	if frappe.db.exists("Kanban Board", {"reference_doctype": "Repair Ticket"}):
+		found.append("Kanban Board for Repair Ticket")
 	print(frappe.as_json(sorted(found), indent=None))

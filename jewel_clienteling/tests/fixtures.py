@@ -9,6 +9,8 @@ POS_PROFILE = "JC Counter"
 ASSOCIATE = "jc-associate@example.com"
 STRANGER = "jc-stranger@example.com"
 SECOND_ASSOCIATE = "jc-associate-2@example.com"
+KARIGAR = "JC Karigar"
+REPAIR_ITEM = "JC-REPAIR"
 
 ATTRIBUTES = {
 	"Metal": [("Gold", "GLD"), ("Platinum", "PLT")],
@@ -86,10 +88,34 @@ def make_fixtures():
 			}
 		).insert(ignore_permissions=True)
 	make_fiscal_years()
+	make_repair_desk()
 	make_counter()
 	make_user(ASSOCIATE, "Sales User")
 	make_user(SECOND_ASSOCIATE, "Sales User")
 	make_user(STRANGER, "Purchase User")
+
+
+def make_repair_desk():
+	"""A karigar to send pieces to and a service item to bill repairs with."""
+	if not frappe.db.exists("Supplier", KARIGAR):
+		frappe.get_doc(
+			{
+				"doctype": "Supplier",
+				"supplier_name": KARIGAR,
+				"supplier_group": frappe.db.get_value("Supplier Group", {"is_group": 0}),
+			}
+		).insert(ignore_permissions=True)
+	if not frappe.db.exists("Item", REPAIR_ITEM):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": REPAIR_ITEM,
+				"item_name": "Repair charges",
+				"item_group": "Services" if frappe.db.exists("Item Group", "Services") else "All Item Groups",
+				"stock_uom": "Nos",
+				"is_stock_item": 0,
+			}
+		).insert(ignore_permissions=True)
 
 
 def make_fiscal_years():

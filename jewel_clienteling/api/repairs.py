@@ -1,0 +1,79 @@
+"""The repair desk's buttons: move a ticket one step, acknowledge a weight difference, bill it."""
+
+import frappe
+from frappe import _
+from frappe.utils import flt
+
+from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.services import repairs
+
+TICKET = "Repair Ticket"
+MANAGER_ROLES = ("Clienteling Manager", "System Manager")
+
+
+def is_manager() -> bool:
+	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
+
+
+@frappe.whitelist(methods=["POST"])
+def move(
+	name: str,
+	status: str,
+	approved_via: str | None = None,
+	workshop: str | None = None,
+	weight_out: float | None = None,
+	reason: str | None = None,
+) -> dict:
+	"""One step along Received → Estimated → Approved → At Workshop → Ready → Delivered, or Cancelled."""
+	frappe.has_permission(TICKET, "write", name, throw=True)
+	if status not in rules.STATUSES:
+		frappe.throw(_("That is not a repair status."))
+	ticket = frappe.get_doc(TICKET, name)
+	if ticket.docstatus != 1:
+		frappe.throw(_("Submit the intake first."))
+	if approved_via:
+		ticket.approved_via = approved_via
+	if workshop:
+		ticket.workshop = workshop
+	if weight_out is not None:
+		ticket.weight_out = flt(weight_out)
+	if status == rules.STATUS_CANCELLED:
+		frappe.has_permission(TICKET, "cancel", name, throw=True)
+		ticket.cancel_reason = (reason or "").strip()
+		ticket.cancel()
+	else:
+		ticket.status = status
+		ticket.save()
+	return {"name": ticket.name, "status": ticket.status}
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge_weight(name: str, note: str, weight_out: float | None = None) -> dict:
+	"""A manager weighs the piece (or confirms the weight out) and signs off the difference, with why."""
+	if not is_manager():
+		frappe.throw(
+			_("Only a Clienteling Manager can acknowledge a weight difference."), frappe.PermissionError
+		)
+	frappe.has_permission(TICKET, "write", name, throw=True)
+	ticket = frappe.get_doc(TICKET, name)
+	if weight_out is not None:
+		ticket.weight_out = flt(weight_out)
+	if not flt(ticket.weight_out):
+		frappe.throw(_("Weigh the piece first: Weight Out is empty."))
+	if not (note or "").strip():
+		frappe.throw(_("Write down why the weight changed."))
+	ticket.weight_acknowledged_by = frappe.session.user
+	ticket.weight_acknowledgement_note = note.strip()
+	ticket.save()
+	return {"name": ticket.name, "acknowledged_by": ticket.weight_acknowledged_by}
+
+
+@frappe.whitelist(methods=["POST"])
+def make_invoice(name: str) -> str:
+	"""A draft Sales Invoice for the repair's charges (free under warranty)."""
+	frappe.has_permission(TICKET, "write", name, throw=True)
+	frappe.has_permission("Sales Invoice", "create", throw=True)
+	ticket = frappe.get_doc(TICKET, name)
+	if ticket.docstatus != 1:
+		frappe.throw(_("Submit the intake first."))
+	return repairs.make_invoice(ticket)
