@@ -2,6 +2,8 @@
 drafted message and a wa.me link; marking one done; skipping one; handing an associate's customers
 to another when she leaves."""
 
+import re
+
 import frappe
 from frappe import _
 from frappe.utils import cint, getdate, now_datetime, nowdate
@@ -111,27 +113,27 @@ def reassign(from_user: str, to_user: str) -> dict:
 		frappe.throw(_("Choose a different associate to hand over to."))
 	if not frappe.db.get_value("User", {"name": to_user, "enabled": 1}):
 		frappe.throw(_("{0} is not an active user.").format(to_user))
-	outreach = frappe.qb.DocType(OUTREACH)
-	open_rows = [
-		row[0]
-		for row in frappe.qb.from_(outreach)
-		.select(outreach.name)
-		.where((outreach.assigned_to == from_user) & outreach.status.isin(OPEN))
-		.run()
-	]
-	if open_rows:
-		(
-			frappe.qb.update(outreach)
-			.set(outreach.assigned_to, to_user)
-			.set(outreach.modified, now_datetime())
-			.set(outreach.modified_by, frappe.session.user)
-			.where(outreach.name.isin(open_rows))
-			.run()
-		)
+	old_name, new_name = (_first_name(from_user), _first_name(to_user))
+	open_rows = frappe.get_all(
+		OUTREACH,
+		filters={"assigned_to": from_user, "status": ["in", OPEN]},
+		fields=["name", "message"],
+	)
+	for row in open_rows:
+		# the drafted message is signed by the associate: sign it with the new one's name
+		message = row.message or ""
+		if old_name:
+			signed = re.compile(rf"— {re.escape(old_name)}(?![\w-])")
+			message = signed.sub(lambda _match: f"— {new_name}", message)
+		frappe.db.set_value(OUTREACH, row.name, {"assigned_to": to_user, "message": message})
 	customers = frappe.get_all("Customer", filters={"jc_preferred_associate": from_user}, pluck="name")
 	for customer in customers:
 		frappe.db.set_value("Customer", customer, "jc_preferred_associate", to_user)
 	return {"outreach": len(open_rows), "customers": len(customers)}
+
+
+def _first_name(user: str) -> str:
+	return (frappe.db.get_value("User", user, "first_name") or "").strip()
 
 
 def _check_marketing_consent(customer: str) -> None:

@@ -367,7 +367,9 @@ class TestTodayQueue(FrappeTestCase):
 		moved = api.reassign(fx.ASSOCIATE, fx.SECOND_ASSOCIATE)
 
 		self.assertGreaterEqual(moved["outreach"], 1)
-		self.assertEqual(outreach(name)[0].assigned_to, fx.SECOND_ASSOCIATE)
+		[handed_over] = outreach(name)
+		self.assertEqual(handed_over.assigned_to, fx.SECOND_ASSOCIATE)
+		self.assertIn("— jc-associate-2,", handed_over.message, "the draft is signed by the new associate")
 		self.assertEqual(frappe.db.get_value("Customer", name, "jc_preferred_associate"), fx.SECOND_ASSOCIATE)
 
 	def test_a_sale_after_the_outreach_is_credited_to_it_once_and_uncredited_on_cancel(self):
