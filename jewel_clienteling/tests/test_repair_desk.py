@@ -216,3 +216,32 @@ class TestRepairDesk(FrappeTestCase):
 			fields=["reason", "step"],
 		)
 		self.assertEqual((review.reason, review.step), ("Review request", "After a repair"))
+
+	def test_the_desk_reports_chase_overdue_and_uncollected_pieces_and_time_the_workshops(self):
+		from jewel_clienteling.jewel_clienteling.report.repairs_to_chase import repairs_to_chase
+		from jewel_clienteling.jewel_clienteling.report.workshop_turnaround import workshop_turnaround
+
+		frappe.set_user("Administrator")
+		today = getdate(nowdate())
+		late = take_in(customer=fx.make_customer())
+		frappe.db.set_value("Repair Ticket", late.name, "promised_date", add_days(today, -4))
+		waiting = take_in(customer=fx.make_customer())
+		for status in ("Estimated", "Approved"):
+			api.move(waiting.name, status, approved_via="In store")
+		api.move(waiting.name, "At Workshop", workshop=fx.KARIGAR)
+		frappe.db.set_value("Repair Ticket", waiting.name, "sent_to_workshop_on", add_days(today, -12))
+		api.move(waiting.name, "Ready")
+		frappe.db.set_value("Repair Ticket", waiting.name, "ready_on", add_days(today, -9))
+
+		with change_settings("Clienteling Settings", {"uncollected_days": 7}):
+			_columns, rows = repairs_to_chase.execute({"view": "All"})
+			chase = {row["name"]: row for row in rows}
+			self.assertEqual((chase[late.name]["why"], chase[late.name]["days"]), ("Overdue", 4))
+			self.assertEqual((chase[waiting.name]["why"], chase[waiting.name]["days"]), ("Uncollected", 9))
+			_columns, rows = repairs_to_chase.execute({"view": "Uncollected"})
+			self.assertNotIn(late.name, [row["name"] for row in rows])
+
+		_columns, rows = workshop_turnaround.execute({"from_date": add_days(today, -30)})
+		[karigar] = [row for row in rows if row["workshop"] == fx.KARIGAR]
+		self.assertGreaterEqual(karigar["pieces"], 1)
+		self.assertGreaterEqual(karigar["longest_days"], 12)
