@@ -173,11 +173,7 @@ def ensure_population(customers: int, today: date, seed: int) -> dict:
 	"""Reuse the JCB population when it is whole, grow or shrink it to `customers`, else make it anew."""
 	have = _count("Customer")
 	occasions = _count("Occasion")
-	whole = (
-		have == occasions // 3
-		and occasions == 3 * have
-		and (have == 0 or frappe.db.exists("Customer", _name(have)))
-	)
+	whole = occasions == 3 * have and (have == 0 or frappe.db.exists("Customer", _name(have)))
 	if not whole:
 		print(f"JCB population is not whole ({have} customers, {occasions} occasions): making it anew")
 		delete_population()
@@ -209,20 +205,33 @@ def _generate(start: int, end: int, today: date, seed: int) -> None:
 	started = time.perf_counter()
 	for chunk_start in range(start, end, CHUNK):
 		chunk_end = min(chunk_start + CHUNK, end)
-		# one generator per chunk: a grown population is the same as one made in one go
+		# one generator per chunk: grown from a multiple of CHUNK, it is the one made in one go
 		rng = random.Random(f"{seed}:{chunk_start}")
 		customer_rows, occasion_rows = [], []
 		for index in range(chunk_start + 1, chunk_end + 1):
 			customer, occasions = _customer(rng, index, today, now, policy)
 			customer_rows.append(customer)
 			occasion_rows.extend(occasions)
-		frappe.db.bulk_insert("Customer", CUSTOMER_FIELDS, customer_rows, chunk_size=CHUNK)
-		frappe.db.bulk_insert("Occasion", OCCASION_FIELDS, occasion_rows, chunk_size=CHUNK)
+		_insert("tabCustomer", CUSTOMER_FIELDS, customer_rows)
+		_insert("tabOccasion", OCCASION_FIELDS, occasion_rows)
 		frappe.db.commit()  # nosemgrep: a benchmark's bulk load commits chunk by chunk
 		if chunk_end % 100_000 == 0 or chunk_end == end:
 			elapsed = time.perf_counter() - started
 			rate = (chunk_end - start) / elapsed if elapsed else 0
 			print(f"  {chunk_end:>9} customers  {elapsed:7.1f} s  {rate:8.0f} customers/s", flush=True)
+
+
+def _insert(table: str, fields: tuple[str, ...], rows: list[tuple]) -> None:
+	"""A multi-row INSERT, 10 000 rows a statement, values as parameters. Three times faster than
+	frappe.db.bulk_insert, whose query builder spends most of the time building the statement."""
+	columns = ", ".join(f"`{field}`" for field in fields)
+	one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+	for start in range(0, len(rows), CHUNK):
+		chunk = rows[start : start + CHUNK]
+		placeholders = ", ".join([one_row] * len(chunk))
+		# table and column names are this module's constants; every value goes as a parameter
+		query = f"INSERT INTO `{table}` ({columns}) VALUES {placeholders}"  # noqa: S608
+		frappe.db.sql(query, [value for row in chunk for value in row])  # nosemgrep
 
 
 def _day_month(rng: random.Random) -> tuple[int, int]:
@@ -409,8 +418,22 @@ def _delete_from(first_index: int) -> None:
 
 
 def _rss_mb() -> float:
-	"""Peak resident set size of this process (Linux reports KB)."""
+	"""Peak resident set size of this process, in MB (Linux reports KB)."""
 	return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _high_water_mb() -> float | None:
+	"""Peak RSS of this process's own memory since it started its program (VmHWM). Linux also counts
+	in ru_maxrss the peak of the memory a process had before exec: a child started by subprocess
+	(vfork) shows its parent's peak there, which after generating a million customers is not small."""
+	try:
+		with open("/proc/self/status") as status:
+			for line in status:
+				if line.startswith("VmHWM:"):
+					return int(line.split()[1]) / 1024
+	except OSError:
+		return None
+	return None
 
 
 def plan_once(profile: int = 0, top: int = 35) -> dict:
@@ -419,7 +442,7 @@ def plan_once(profile: int = 0, top: int = 35) -> dict:
 	frappe.set_user("Administrator")
 	today = getdate(nowdate())
 	deleted = delete_benchmark_outreach()
-	rss_before = _rss_mb()
+	rss_before = _high_water_mb()
 	profiler = cProfile.Profile() if int(profile) else None
 	started = time.perf_counter()
 	if profiler:
@@ -438,8 +461,9 @@ def plan_once(profile: int = 0, top: int = 35) -> dict:
 		"withdrawn": result.get("withdrawn", 0),
 		"rows_written": written,
 		"rows_per_s": round(rows / seconds) if seconds else None,
-		"rss_before_plan_mb": round(rss_before, 1),
-		"peak_rss_mb": round(_rss_mb(), 1),
+		"rss_before_plan_mb": round(rss_before, 1) if rss_before else None,
+		"peak_rss_mb": round(_high_water_mb() or _rss_mb(), 1),
+		"ru_maxrss_mb": round(_rss_mb(), 1),
 		"old_outreach_deleted": deleted,
 	}
 	if profiler:
@@ -606,6 +630,8 @@ def _print_report(report: dict) -> None:
 		("scan_over_indexed", "scan/index", "{}x"),
 	)
 	cells = [(label, fmt.format(report[key])) for key, label, fmt in columns]
+	if report["generation"] == "reused":
+		cells[2] = ("gen s", "reused")
 	widths = [max(len(label), len(value)) for label, value in cells]
 	print()
 	print("  ".join(label.rjust(width) for (label, _value), width in zip(cells, widths, strict=True)))
@@ -614,7 +640,7 @@ def _print_report(report: dict) -> None:
 	print(f"  generation: {report['generation']}")
 	print(
 		f"  planned {report['planned']:,}, skipped {report['skipped']:,}, withdrawn {report['withdrawn']:,};"
-		f" RSS before planning {report['rss_before_plan_mb']} MB"
+		f" peak RSS before planning {report['rss_before_plan_mb']} MB (ru_maxrss {report['ru_maxrss_mb']} MB)"
 	)
 	print(
 		f"  occasion rows found: indexed {report['indexed_rows']:,}, scan {report['scan_rows']:,}"

@@ -10,6 +10,7 @@ from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 
 MANAGER_ROLE = "Clienteling Manager"
+QUIET_HOURS = ("21:00:00", "10:00:00")
 _OUR_FIELD = re.compile(r"^jc_[a-z0-9_]+$")
 
 
@@ -62,6 +63,9 @@ def set_default_settings():
 					"source_name": source.source_name,
 				},
 			)
+	# Frappe fills every Time field of a new single with the current time; quiet hours need real values
+	settings.quiet_hours_start = QUIET_HOURS[0]
+	settings.quiet_hours_end = QUIET_HOURS[1]
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
 

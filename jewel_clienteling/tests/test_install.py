@@ -28,6 +28,19 @@ class TestInstall(FrappeTestCase):
 		}
 		self.assertTrue({(s.dimension, s.source_type, s.source_name) for s in DEFAULT_SOURCES} <= rows)
 
+	def test_a_new_store_starts_with_quiet_hours_templates_festivals_and_a_repairs_board(self):
+		settings = frappe.get_single("Clienteling Settings")
+		self.assertEqual(
+			(str(settings.quiet_hours_start), str(settings.quiet_hours_end)), ("21:00:00", "10:00:00")
+		)
+		self.assertEqual(settings.occasion_lead_days, "42, 7, 0")
+		for reason in ("Occasion", "Post-purchase", "Lapsed", "Repair ready", "Campaign"):
+			self.assertTrue(frappe.db.exists("Outreach Template", {"reason": reason, "enabled": 1}), reason)
+		diwali = frappe.get_doc("Festival", "Diwali")
+		self.assertGreaterEqual(len(diwali.dates), 3, "a lunar festival needs its date in each year")
+		self.assertTrue(frappe.db.exists("Kanban Board", {"reference_doctype": "Repair Ticket"}))
+		self.assertTrue(frappe.db.exists("Repair Service", "Resize"))
+
 	def test_indexes_that_keep_daily_jobs_cheap(self):
 		for doctype, column in (
 			("Occasion", "next_occurrence"),
@@ -35,6 +48,9 @@ class TestInstall(FrappeTestCase):
 			("Preference", "customer"),
 			("Customer", "jc_profile_due_on"),
 			("Customer", "jc_last_purchase_date"),
+			("Client Outreach", "dedupe_key"),
+			("Client Outreach", "assigned_to"),
+			("Occasion", "lead_days"),
 		):
 			with self.subTest(doctype=doctype, column=column):
 				self.assertTrue(frappe.db.has_index(f"tab{doctype}", column) or _indexed(doctype, column))
