@@ -10,6 +10,7 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.outreach import customer_contact
 
 OUTREACH = "Client Outreach"
 OPEN = ("Planned", "Due")
@@ -137,28 +138,8 @@ def _first_name(user: str) -> str:
 
 
 def _check_marketing_consent(customer: str) -> None:
-	row = frappe.db.get_value(
-		"Customer",
-		customer,
-		[
-			"jc_do_not_contact",
-			"jc_whatsapp_opt_in",
-			"jc_sms_opt_in",
-			"jc_email_opt_in",
-			"mobile_no",
-			"email_id",
-		],
-		as_dict=True,
-	)
-	contact = rules.Contact(
-		do_not_contact=bool(row.jc_do_not_contact),
-		whatsapp_opt_in=bool(row.jc_whatsapp_opt_in),
-		sms_opt_in=bool(row.jc_sms_opt_in),
-		email_opt_in=bool(row.jc_email_opt_in),
-		has_mobile=bool(row.mobile_no),
-		has_email=bool(row.email_id),
-	)
-	channel, _code = rules.choose_channel(rules.MARKETING, contact)
+	contact = customer_contact(customer)
+	channel = rules.choose_channel(rules.MARKETING, contact)[0] if contact else None
 	if not channel:
 		frappe.throw(
 			_(

@@ -45,6 +45,7 @@ from frappe.utils import add_days, getdate, now_datetime, nowdate
 from pypika.terms import CustomFunction, Tuple
 
 from jewel_clienteling.domain.occasions import next_occurrence, occasion_key
+from jewel_clienteling.jewel_clienteling.doctype.occasion.occasion import MONTH_NAMES
 from jewel_clienteling.services import planner
 from jewel_clienteling.services import settings as clienteling_settings
 
@@ -55,20 +56,6 @@ DELETE_CHUNK = 20_000
 RESULT_MARK = "PLAN_ONCE_JSON "
 OUTREACH = "Client Outreach"
 
-MONTH_NAMES = (
-	"January",
-	"February",
-	"March",
-	"April",
-	"May",
-	"June",
-	"July",
-	"August",
-	"September",
-	"October",
-	"November",
-	"December",
-)
 WOMEN = (
 	"Aarti Ananya Anjali Bhavna Deepa Divya Gayatri Ishita Jyoti Kavita Lakshmi Meera Neha Nisha Pooja "
 	"Priya Radha Rekha Ritu Sakshi Shalini Shreya Sneha Sunita Swati Tanvi Uma Vandana Varsha Yamini"
@@ -503,19 +490,6 @@ def _plan_in_fresh_process() -> dict:
 # ------------------------------------------------------------------------------ indexed vs full scan
 
 
-def _occasion_fields(occasion):
-	return (
-		occasion.name,
-		occasion.customer,
-		occasion.occasion_type,
-		occasion.person_name,
-		occasion.relation,
-		occasion.year,
-		occasion.lead_days,
-		occasion.next_occurrence,
-	)
-
-
 def _own_lead(occasion):
 	return occasion.lead_days.isnotnull() & (occasion.lead_days > 0)
 
@@ -525,7 +499,7 @@ def _indexed_queries(today: date, leads: list[int]) -> list:
 	occasion = DocType("Occasion")
 	return [
 		frappe.qb.from_(occasion)
-		.select(*_occasion_fields(occasion))
+		.select(*planner.occasion_fields(occasion))
 		.where(
 			(occasion.next_occurrence >= add_days(today, lead))
 			& (occasion.next_occurrence <= add_days(today, lead))
@@ -541,7 +515,7 @@ def _scan_query(today: date, leads: list[int]):
 	targets = [getdate(add_days(today, lead)) for lead in leads]
 	return (
 		frappe.qb.from_(occasion)
-		.select(*_occasion_fields(occasion))
+		.select(*planner.occasion_fields(occasion))
 		.where(
 			Tuple(Month(occasion.next_occurrence), Day(occasion.next_occurrence)).isin(
 				[Tuple(target.month, target.day) for target in targets]

@@ -113,15 +113,7 @@ class Queue:
 			facts = customers.get(customer)
 			if not facts:
 				continue  # disabled or deleted
-			contact = rules.Contact(
-				do_not_contact=bool(facts.jc_do_not_contact),
-				whatsapp_opt_in=bool(facts.jc_whatsapp_opt_in),
-				sms_opt_in=bool(facts.jc_sms_opt_in),
-				email_opt_in=bool(facts.jc_email_opt_in),
-				has_mobile=bool(facts.phone),
-				has_email=bool(facts.email_id),
-				preferred_channel=facts.jc_preferred_channel or None,
-			)
+			contact = contact_of(facts)
 			decisions, withdrawn = rules.decide(
 				candidates,
 				existing.get(customer, []),
@@ -237,6 +229,25 @@ def _existing_keys(keys: list[str]) -> set[str]:
 			.run()
 		)
 	return found
+
+
+def contact_of(customer: frappe._dict) -> rules.Contact:
+	"""Her consent and reachability, from a row of `_customers` (phone already normalised)."""
+	return rules.Contact(
+		do_not_contact=bool(customer.jc_do_not_contact),
+		whatsapp_opt_in=bool(customer.jc_whatsapp_opt_in),
+		sms_opt_in=bool(customer.jc_sms_opt_in),
+		email_opt_in=bool(customer.jc_email_opt_in),
+		has_mobile=bool(customer.phone),
+		has_email=bool(customer.email_id),
+		preferred_channel=customer.jc_preferred_channel or None,
+	)
+
+
+def customer_contact(customer: str) -> rules.Contact | None:
+	"""One customer's Contact, as the planner sees it; None when disabled or gone."""
+	row = _customers([customer]).get(customer)
+	return contact_of(row) if row else None
 
 
 def _customers(names: list[str]) -> dict[str, frappe._dict]:

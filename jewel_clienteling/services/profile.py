@@ -42,6 +42,8 @@ def refresh_customer(customer: str, today=None) -> bool:
 	rules = clienteling_settings.lifecycle_rules(settings)
 	thresholds = clienteling_settings.rfm_thresholds(settings)
 	scores = rfm(stats, today, thresholds)
+	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
+	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
 	frappe.db.set_value(
 		"Customer",
 		customer,
@@ -57,19 +59,11 @@ def refresh_customer(customer: str, today=None) -> bool:
 			"jc_rfm_segment": scores.segment if scores else "",
 			"jc_profile_due_on": next_change_on(stats, today, rules, thresholds),
 			"jc_profile_refreshed_on": started,
+			"jc_last_served_by": facts.served_by(kept[-1]) if kept else None,
 		},
 		update_modified=False,
 	)
 
-	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
-	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
-	frappe.db.set_value(
-		"Customer",
-		customer,
-		"jc_last_served_by",
-		facts.served_by(kept[-1]) if kept else None,
-		update_modified=False,
-	)
 	occasions.sync_captured(customer, kept)
 	tickets = [(getdate(sale.posting_date), sale.base_grand_total) for sale in kept]
 	preferences.sync_inferred(customer, sales, tickets, today, settings)
