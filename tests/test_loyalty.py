@@ -25,11 +25,13 @@ from jewel_clienteling.domain.loyalty import (
 	InvoiceLine,
 	LoyaltyError,
 	Movement,
+	Rate,
 	balance,
 	can_redeem,
 	cancel,
 	earn,
 	expire_due,
+	line_rate,
 	lots,
 	points_for_invoice,
 	redeem,
@@ -93,6 +95,27 @@ def test_a_small_bill_below_the_minimum_earns_nothing():
 
 def test_a_richer_rate_earns_proportionally():
 	assert points_for_invoice([NECKLACE], EarningRules(points_per_100=D("2.5")), DAY) == 450
+
+
+def test_diamonds_earn_at_their_own_rate_and_a_rate_of_nothing_excludes_a_line():
+	ring = InvoiceLine("Rings", "Platinum", D("90000"), D("10000"), fields={"stone": "Diamond"})
+	rules = EarningRules(
+		excluded_item_groups=frozenset(),
+		rates=(
+			Rate("Item Field", " diamond ", 3, field_name="stone"),
+			Rate("Item Group", "gold coins", 0),
+			Rate("Metal", "Platinum", 2),
+		),
+	)
+	# 10,000 making at 3 per 100 (the stone rule comes first) + 18,000 at the usual 1 per 100, coin 0
+	assert points_for_invoice([ring, NECKLACE, COIN], rules, DAY) == 300 + 180
+	assert line_rate(InvoiceLine("Rings", "Platinum", D(1), D(1)), rules) == 2
+	assert line_rate(InvoiceLine("Rings", "", D(1), D(1), fields={"stone": ""}), rules) == 1
+
+
+def test_a_rate_on_an_item_field_she_does_not_have_does_not_match():
+	rules = EarningRules(rates=(Rate("Item Field", "", 5, field_name="stone"), Rate("Colour", "Rose", 9)))
+	assert points_for_invoice([NECKLACE], rules, DAY) == 180
 
 
 # --- the ledger ---------------------------------------------------------------------------------------

@@ -117,6 +117,34 @@ class InvoiceLine:
 	metal: str = ""
 	net_amount: Decimal = ZERO
 	making_charge: Decimal = ZERO
+	fields: Mapping[str, str] = field(default_factory=dict)
+
+
+APPLIES_TO_ITEM_GROUP = "Item Group"
+APPLIES_TO_METAL = "Metal"
+APPLIES_TO_ITEM_FIELD = "Item Field"
+
+
+@dataclass(frozen=True)
+class Rate:
+	"""A line whose item group, metal or item field has `value` earns `points_per_100` instead of the
+	shop's usual rate; 0 means it earns nothing (coins, bullion). The first rule that matches wins."""
+
+	applies_to: str
+	value: str
+	points_per_100: Decimal | int | str
+	field_name: str = ""
+
+	def matches(self, line: InvoiceLine) -> bool:
+		if self.applies_to == APPLIES_TO_ITEM_GROUP:
+			seen = line.item_group
+		elif self.applies_to == APPLIES_TO_METAL:
+			seen = line.metal
+		elif self.applies_to == APPLIES_TO_ITEM_FIELD:
+			seen = (line.fields or {}).get(self.field_name) or ""
+		else:
+			return False
+		return bool(str(seen).strip()) and _folded([str(seen)]) == _folded([self.value])
 
 
 @dataclass(frozen=True)
@@ -132,6 +160,7 @@ class EarningRules:
 	min_invoice_amount: Decimal = ZERO
 	birthday_multiplier: Decimal = Decimal("1")
 	expiry_days: int = DEFAULT_EXPIRY_DAYS
+	rates: tuple[Rate, ...] = ()
 
 
 def _folded(values: Iterable[str]) -> set[str]:
@@ -147,26 +176,39 @@ def line_earns(line: InvoiceLine, rules: EarningRules) -> bool:
 	return not (metal and metal in _folded(rules.excluded_metals))
 
 
+def line_rate(line: InvoiceLine, rules: EarningRules) -> Decimal:
+	"""Points per 100 this line earns at: nothing when excluded, else the first matching rate rule's,
+	else the shop's usual rate."""
+	if not line_earns(line, rules):
+		return ZERO
+	for rate in rules.rates:
+		if rate.matches(line):
+			return max(as_points(rate.points_per_100), ZERO)
+	return as_points(rules.points_per_100)
+
+
 def points_for_invoice(
 	lines: Sequence[InvoiceLine],
 	rules: EarningRules,
 	invoice_date: date,
 	birthday_month: int | None = None,
 ) -> int:
-	"""Whole points one invoice earns, rounded down: the basis of the lines that earn, at the rate per
-	100, multiplied in her birthday month. Nothing below the minimum invoice amount."""
+	"""Whole points one invoice earns, rounded down: the basis of each line at its rate per 100,
+	multiplied in her birthday month. Nothing below the minimum invoice amount."""
 	invoice_amount = sum((as_points(line.net_amount) for line in lines), ZERO)
 	if invoice_amount < as_points(rules.min_invoice_amount):
 		return 0
-	basis = sum(
-		(
-			as_points(line.making_charge if rules.basis == BASIS_MAKING_CHARGE else line.net_amount)
-			for line in lines
-			if line_earns(line, rules)
-		),
-		ZERO,
+	points = (
+		sum(
+			(
+				as_points(line.making_charge if rules.basis == BASIS_MAKING_CHARGE else line.net_amount)
+				* line_rate(line, rules)
+				for line in lines
+			),
+			ZERO,
+		)
+		/ HUNDRED
 	)
-	points = basis * as_points(rules.points_per_100) / HUNDRED
 	if birthday_month and invoice_date.month == birthday_month:
 		points *= as_points(rules.birthday_multiplier)
 	return max(int(points.to_integral_value(rounding=ROUND_FLOOR)), 0)
