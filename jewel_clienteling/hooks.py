@@ -25,10 +25,14 @@ jinja = {"methods": ["jewel_clienteling.services.repairs.qr_code"]}
 
 doc_events = {
 	"POS Invoice": {
+		"before_validate": "jewel_clienteling.overrides.invoice.before_validate",
+		"validate": "jewel_clienteling.overrides.invoice.validate",
 		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
 	"Sales Invoice": {
+		"before_validate": "jewel_clienteling.overrides.invoice.before_validate",
+		"validate": "jewel_clienteling.overrides.invoice.validate",
 		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},

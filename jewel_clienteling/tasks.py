@@ -2,18 +2,30 @@
 twice, in parallel, or after a missed day gives the same result."""
 
 import frappe
+from frappe.utils import add_to_date, now_datetime
 
+from jewel_clienteling.services import loyalty, sync
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services import sync
 
 
 def sweep_missed_sales():
-	"""Every 10 minutes: refresh customers whose after-sale job never ran or failed."""
+	"""Every 10 minutes: refresh customers whose after-sale job never ran or failed, and post the
+	points a sale's hook could not."""
 	sync.sweep()
+	if clienteling_settings.loyalty_enabled():
+		loyalty.sweep(add_to_date(now_datetime(), days=-sync.SWEEP_LOOKBACK_DAYS))
+
+
+def expire_points():
+	"""Post the lapse of every lot whose day has come (before today's outreach is planned)."""
+	if clienteling_settings.loyalty_enabled():
+		loyalty.expire_points()
 
 
 def daily():
-	"""Plan today's outreach (on the long queue), then re-age the profiles whose stage changes today."""
+	"""Lapse points, plan today's outreach (on the long queue), then re-age the profiles whose stage
+	or tier changes today."""
+	expire_points()
 	frappe.enqueue(
 		"jewel_clienteling.services.planner.plan",
 		queue="long",

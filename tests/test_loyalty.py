@@ -31,6 +31,7 @@ from jewel_clienteling.domain.loyalty import (
 	cancel,
 	earn,
 	expire_due,
+	leaves_window_on,
 	line_rate,
 	lots,
 	points_for_invoice,
@@ -38,6 +39,8 @@ from jewel_clienteling.domain.loyalty import (
 	reverse,
 	reverse_for_return,
 	tier_for,
+	tier_recheck_on,
+	year_before,
 )
 
 D = Decimal
@@ -488,3 +491,35 @@ def test_returns_in_any_parts_never_take_back_more_than_was_earned(earned, amoun
 		returned += part
 		assert taken == earned * min(returned, amount) // amount
 	assert taken <= earned
+
+
+@given(
+	sales=st.lists(
+		st.tuples(st.dates(date(2023, 1, 1), date(2026, 12, 31)), st.integers(1, 300000)), min_size=1
+	),
+	today=st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+)
+def test_her_tier_only_changes_on_the_day_the_recheck_names(sales, today):
+	"""Walking day by day without new sales, the tier first differs on the recheck day or later, never
+	before it; and on that day the sale that left is no longer counted."""
+	thresholds = (("Silver", 1), ("Gold", 300000))
+	recheck = tier_recheck_on([day for day, _ in sales], today)
+	past = [(day, amount) for day, amount in sales if day <= today]
+	tier_today = tier_for(past, today, thresholds)
+	if recheck is None:
+		assert tier_today == ""
+		return
+	assert recheck > today
+	day = today
+	while day < recheck - days(1):
+		day += days(1)
+		assert tier_for(past, day, thresholds) == tier_today
+	leaving = [d for d, _ in past if year_before(today) < d <= today and leaves_window_on(d) == recheck]
+	assert leaving
+	assert all(not (year_before(recheck) < d <= recheck) for d in leaving)
+
+
+def test_a_leap_day_sale_leaves_her_window_on_the_first_of_march():
+	assert leaves_window_on(date(2024, 2, 29)) == date(2025, 3, 1)
+	assert tier_for([(date(2024, 2, 29), 60000)], date(2025, 2, 28)) == "Silver"
+	assert tier_for([(date(2024, 2, 29), 60000)], date(2025, 3, 1)) == ""

@@ -496,3 +496,21 @@ def tier_for(
 		if spend >= as_points(minimum):
 			reached = tier
 	return reached
+
+
+def leaves_window_on(day: date) -> date:
+	"""The first day whose twelve-month window no longer holds a sale made on `day`."""
+	try:
+		candidate = day.replace(year=day.year + 1)
+	except ValueError:
+		candidate = date(day.year + 1, 3, 1)
+	while year_before(candidate) < day:
+		candidate += timedelta(days=1)
+	return candidate
+
+
+def tier_recheck_on(sale_dates: Iterable[date], today: date) -> date | None:
+	"""The next day on which a sale leaves her twelve-month window (and her tier may fall)."""
+	start = year_before(today)
+	days = [leaves_window_on(day) for day in sale_dates if start < day <= today]
+	return min(days, default=None)

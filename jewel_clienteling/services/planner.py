@@ -65,6 +65,9 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 		producers.append(uncollected_repair_candidates(last, cint(settings.uncollected_days)))
 	if cint(settings.repair_review_after_days) > 0:
 		producers.append(repair_review_candidates(first, last, cint(settings.repair_review_after_days)))
+	notice = cint(settings.points_expiring_notice_days)
+	if clienteling_settings.loyalty_enabled(settings) and notice > 0:
+		producers.append(points_expiring_candidates(first, last, notice))
 	if cint(settings.festival_campaigns_enabled):
 		producers.append(festival_candidates(first, last))
 	if cint(settings.lapsed_enabled):
@@ -315,6 +318,37 @@ def ask_wedding_date_candidates(first: date, last: date, days: int) -> Iterator[
 
 
 # ------------------------------------------------------------------------------------------ repairs
+
+
+def points_expiring_candidates(first: date, last: date, notice: int) -> Iterator[list[rules.Candidate]]:
+	"""Points that lapse `notice` days from the planned day: tell her once per lapse date."""
+	customer = DocType("Customer")
+	query = (
+		frappe.qb.from_(customer)
+		.select(customer.name, customer.jc_points_next_expiry, customer.jc_points_expiring)
+		.where(
+			(customer.jc_points_next_expiry >= first + timedelta(days=notice))
+			& (customer.jc_points_next_expiry <= last + timedelta(days=notice))
+			& (customer.jc_points_expiring > 0)
+		)
+	)
+	for rows in _pages(query, customer.jc_points_next_expiry, customer.name):
+		yield [
+			rules.Candidate(
+				customer=row.name,
+				reason=rules.POINTS_EXPIRING,
+				reference_doctype="Customer",
+				reference_name=row.name,
+				cycle=str(row.jc_points_next_expiry),
+				due_date=getdate(row.jc_points_next_expiry) - timedelta(days=notice),
+				step=rules.POINTS_EXPIRING,
+				context={
+					"points": row.jc_points_expiring,
+					"expiry_date": formatdate(row.jc_points_next_expiry),
+				},
+			)
+			for row in rows
+		]
 
 
 def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[rules.Candidate]]:

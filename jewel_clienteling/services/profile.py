@@ -1,8 +1,10 @@
 """A customer's profile, recomputed from facts. Running it twice changes nothing."""
 
 import frappe
+from frappe import _
 from frappe.utils import getdate, now_datetime, nowdate
 
+from jewel_clienteling.domain.loyalty import tier_for, tier_recheck_on
 from jewel_clienteling.domain.profile import (
 	Sale,
 	compute_stats,
@@ -42,6 +44,10 @@ def refresh_customer(customer: str, today=None) -> bool:
 	rules = clienteling_settings.lifecycle_rules(settings)
 	thresholds = clienteling_settings.rfm_thresholds(settings)
 	scores = rfm(stats, today, thresholds)
+	tier, tier_recheck = loyalty_tier(customer, sale_facts, today, settings)
+	due_on = next_change_on(stats, today, rules, thresholds)
+	if tier_recheck and (not due_on or tier_recheck < due_on):
+		due_on = tier_recheck
 	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
 	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
 	frappe.db.set_value(
@@ -57,7 +63,8 @@ def refresh_customer(customer: str, today=None) -> bool:
 			"jc_lifecycle_stage": lifecycle_stage(stats, today, rules),
 			"jc_rfm_score": scores.code if scores else "",
 			"jc_rfm_segment": scores.segment if scores else "",
-			"jc_profile_due_on": next_change_on(stats, today, rules, thresholds),
+			"jc_profile_due_on": due_on,
+			"jc_loyalty_tier": tier,
 			"jc_profile_refreshed_on": started,
 			"jc_last_served_by": facts.served_by(kept[-1]) if kept else None,
 		},
@@ -69,3 +76,21 @@ def refresh_customer(customer: str, today=None) -> bool:
 	preferences.sync_inferred(customer, sales, tickets, today, settings)
 	attribution.sync(customer, sale_facts, settings)
 	return True
+
+
+def loyalty_tier(customer: str, sale_facts: list[Sale], today, settings) -> tuple[str, object]:
+	"""Her tier by the last twelve months' spend, and the day it must be looked at again. A change
+	is told on her timeline."""
+	if not clienteling_settings.loyalty_enabled(settings):
+		return "", None
+	spend = [(sale.posting_date, sale.amount) for sale in sale_facts]
+	tier = tier_for(spend, today, clienteling_settings.tier_thresholds(settings))
+	before = frappe.db.get_value("Customer", customer, "jc_loyalty_tier") or ""
+	if tier != before:
+		frappe.get_doc("Customer", customer).add_comment(
+			"Info",
+			_("Loyalty tier: {0} → {1}").format(
+				_(before) if before else _("none"), _(tier) if tier else _("none")
+			),
+		)
+	return tier, tier_recheck_on([sale.posting_date for sale in sale_facts], today)

@@ -1,9 +1,18 @@
 """Clienteling Settings, read once per request from Frappe's document cache and turned into the
 plain values domain/ rules take."""
 
+from decimal import Decimal
+
 import frappe
 from frappe.utils import cint, flt
 
+from jewel_clienteling.domain.loyalty import (
+	BASIS_MAKING_CHARGE,
+	BASIS_NET_AMOUNT,
+	DEFAULT_TIER_THRESHOLDS,
+	EarningRules,
+	Rate,
+)
 from jewel_clienteling.domain.preferences import DEFAULT_BUDGET_BANDS, DEFAULT_SOURCES, PreferenceSource
 from jewel_clienteling.domain.profile import LifecycleRules, RFMThresholds, parse_thresholds
 
@@ -76,3 +85,31 @@ def feb29_policy(settings=None) -> str:
 
 def walk_in_customer(settings=None) -> str | None:
 	return (settings or get_settings()).walk_in_customer or None
+
+
+def loyalty_enabled(settings=None) -> bool:
+	settings = settings or get_settings()
+	return bool(cint(settings.loyalty_enabled))
+
+
+def earning_rules(settings=None) -> EarningRules:
+	"""The shop's points rules; exclusions are rate rules of 0 in the settings, so none are implied here."""
+	settings = settings or get_settings()
+	return EarningRules(
+		basis=BASIS_NET_AMOUNT if settings.earn_basis == BASIS_NET_AMOUNT else BASIS_MAKING_CHARGE,
+		points_per_100=Decimal(str(flt(settings.points_per_100))),
+		excluded_item_groups=frozenset(),
+		min_invoice_amount=Decimal(str(flt(settings.min_invoice_amount))),
+		birthday_multiplier=Decimal(str(flt(settings.birthday_multiplier) or 1)),
+		expiry_days=cint(settings.points_expiry_days) or 365,
+		rates=tuple(
+			Rate(row.applies_to, row.value or "", Decimal(str(flt(row.points_per_100))), row.item_field or "")
+			for row in settings.get("earning_rules") or []
+		),
+	)
+
+
+def tier_thresholds(settings=None) -> tuple[tuple[str, Decimal], ...]:
+	settings = settings or get_settings()
+	rows = tuple((row.tier, Decimal(str(flt(row.min_spend)))) for row in settings.get("tiers") or [])
+	return rows or tuple((tier, Decimal(amount)) for tier, amount in DEFAULT_TIER_THRESHOLDS)

@@ -145,6 +145,23 @@ CUSTOMER_FIELDS = [
 	*_consent("SMS", "jc_consent_column_1"),
 	{"fieldname": "jc_consent_column_2", "fieldtype": "Column Break", "insert_after": "jc_sms_opt_in_via"},
 	*_consent("Email", "jc_consent_column_2"),
+	{
+		"fieldname": "jc_loyalty_section",
+		"fieldtype": "Section Break",
+		"label": "Loyalty",
+		"insert_after": "jc_email_opt_in_via",
+	},
+	_ro(
+		"jc_loyalty_points",
+		"Int",
+		"Points",
+		"jc_loyalty_section",
+		description="What she can spend today; kept equal to her Loyalty Ledger",
+	),
+	_ro("jc_loyalty_tier", "Data", "Tier", "jc_loyalty_points", in_standard_filter=1),
+	{"fieldname": "jc_loyalty_column", "fieldtype": "Column Break", "insert_after": "jc_loyalty_tier"},
+	_ro("jc_points_next_expiry", "Date", "Next Points Lapse On", "jc_loyalty_column", search_index=1),
+	_ro("jc_points_expiring", "Int", "Points Lapsing Then", "jc_points_next_expiry"),
 ]
 
 INVOICE_FIELDS = [
@@ -190,6 +207,27 @@ INVOICE_FIELDS = [
 		"depends_on": "jc_purchase_occasion",
 		"description": "The day of the anniversary, birthday or wedding: it will be remembered every year",
 	},
+	{
+		"fieldname": "jc_loyalty_section",
+		"fieldtype": "Section Break",
+		"label": "Loyalty Points",
+		"insert_after": "jc_occasion_date",
+		"collapsible": 1,
+	},
+	{
+		"fieldname": "jc_redeem_points",
+		"fieldtype": "Int",
+		"label": "Redeem Points",
+		"insert_after": "jc_loyalty_section",
+		"no_copy": 1,
+		"print_hide": 1,
+		"non_negative": 1,
+		"description": "Taken from her balance when the invoice is submitted, as the additional discount",
+	},
+	{"fieldname": "jc_loyalty_column", "fieldtype": "Column Break", "insert_after": "jc_redeem_points"},
+	_ro("jc_points_value", "Currency", "Points Discount", "jc_loyalty_column", options="currency"),
+	_ro("jc_points_earned", "Int", "Points Earned", "jc_points_value"),
+	_ro("jc_loyalty_posted", "Check", "Points Posted", "jc_points_earned", hidden=1),
 ]
 
 ITEM_FIELDS = [
@@ -199,6 +237,16 @@ ITEM_FIELDS = [
 		"label": "Size",
 		"insert_after": "item_name",
 		"description": "Ring size, bangle size or chain length, as sold",
+	},
+	{
+		"fieldname": "jc_making_charge",
+		"fieldtype": "Currency",
+		"label": "Making Charge",
+		"options": "currency",
+		"insert_after": "jc_size",
+		"print_hide": 1,
+		"non_negative": 1,
+		"description": "The part of the amount that is making, not metal: loyalty points can be earned on it",
 	},
 ]
 

@@ -5,6 +5,7 @@ import re
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
@@ -29,6 +30,10 @@ def after_migrate():
 	make_role()
 	make_custom_fields()
 	fill_new_setting_defaults()
+	settings = frappe.get_single("Clienteling Settings")
+	if add_loyalty_defaults(settings):
+		settings.flags.ignore_mandatory = True
+		settings.save(ignore_permissions=True)
 	defaults.add_missing()
 
 
@@ -63,11 +68,26 @@ def set_default_settings():
 					"source_name": source.source_name,
 				},
 			)
+	add_loyalty_defaults(settings)
 	# Frappe fills every Time field of a new single with the current time; quiet hours need real values
 	settings.quiet_hours_start = QUIET_HOURS[0]
 	settings.quiet_hours_end = QUIET_HOURS[1]
 	settings.flags.ignore_mandatory = True
 	settings.save(ignore_permissions=True)
+
+
+def add_loyalty_defaults(settings) -> bool:
+	"""The first time: the usual tiers, and coins and bullion earning nothing."""
+	if settings.tiers:
+		return False
+	for tier, min_spend in DEFAULT_TIER_THRESHOLDS:
+		settings.append("tiers", {"tier": tier, "min_spend": min_spend})
+	if not settings.earning_rules:
+		for group in ("Gold Coins", "Bullion"):
+			settings.append(
+				"earning_rules", {"applies_to": "Item Group", "value": group, "points_per_100": 0}
+			)
+	return True
 
 
 def fill_new_setting_defaults():

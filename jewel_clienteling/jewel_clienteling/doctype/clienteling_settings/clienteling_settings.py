@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import cint, now_datetime
 
 from jewel_clienteling.domain.outreach import parse_days
 from jewel_clienteling.domain.profile import parse_thresholds
@@ -26,6 +27,7 @@ class ClientelingSettings(Document):
 			frappe.throw(_("A customer must be at risk before she is lapsed: lapsed days must be more."))
 		self.validate_preference_sources()
 		self.validate_lead_days()
+		self.validate_loyalty()
 		self.default_region = (self.default_region or "IN").strip().upper()
 
 	def validate_lead_days(self):
@@ -61,3 +63,38 @@ class ClientelingSettings(Document):
 					indicator="orange",
 					alert=True,
 				)
+
+	def validate_loyalty(self):
+		if not self.loyalty_enabled:
+			self.loyalty_enabled_on = None
+		elif (
+			not self.loyalty_enabled_on
+			or not self.get_doc_before_save()
+			or not cint(self.get_doc_before_save().loyalty_enabled)
+		):
+			self.loyalty_enabled_on = now_datetime()
+		if self.earn_basis == "Making Charge" and self.loyalty_enabled:
+			self.making_charge_field = (self.making_charge_field or "").strip()
+			for doctype in ("Sales Invoice Item", "POS Invoice Item"):
+				if not frappe.get_meta(doctype).has_field(self.making_charge_field):
+					frappe.throw(
+						_("{0} has no field called {1} to read the making charge from.").format(
+							_(doctype), frappe.bold(self.making_charge_field or _("(empty)"))
+						)
+					)
+		item_meta = frappe.get_meta("Item")
+		for row in self.earning_rules:
+			row.value = (row.value or "").strip()
+			row.item_field = (row.item_field or "").strip()
+			if row.applies_to == "Item Field" and not item_meta.has_field(row.item_field):
+				frappe.throw(
+					_("Rates by Item, row {0}: Item has no field called {1}.").format(
+						row.idx, frappe.bold(row.item_field or _("(empty)"))
+					)
+				)
+		seen = set()
+		for row in self.tiers:
+			row.tier = (row.tier or "").strip()
+			if row.tier.casefold() in seen:
+				frappe.throw(_("Tier {0} is listed twice.").format(frappe.bold(row.tier)))
+			seen.add(row.tier.casefold())

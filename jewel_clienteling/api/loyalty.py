@@ -1,0 +1,89 @@
+"""Points at the counter and in the desk: her balance, a manager's adjustment, a review bonus, and
+bringing balances over from ERPNext's own Loyalty Program."""
+
+import frappe
+from frappe import _
+from frappe.utils import cint, flt
+
+from jewel_clienteling.services import loyalty
+from jewel_clienteling.services import settings as clienteling_settings
+
+MANAGER_ROLES = ("Clienteling Manager", "System Manager")
+
+
+def _require_manager(action: str) -> None:
+	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
+		frappe.throw(_("Only a Clienteling Manager can {0}.").format(action), frappe.PermissionError)
+
+
+@frappe.whitelist(methods=["GET"])
+def balance(customer: str) -> dict:
+	"""What she can spend now and what it is worth, her tier, and when points next lapse."""
+	frappe.has_permission("Customer", "read", customer, throw=True)
+	settings = clienteling_settings.get_settings()
+	points = loyalty.balance(customer)
+	row = frappe.db.get_value(
+		"Customer", customer, ["jc_loyalty_tier", "jc_points_next_expiry", "jc_points_expiring"], as_dict=True
+	)
+	return {
+		"enabled": clienteling_settings.loyalty_enabled(settings),
+		"points": points,
+		"value": flt(points * flt(settings.value_per_point)),
+		"value_per_point": flt(settings.value_per_point),
+		"tier": row.jc_loyalty_tier or "",
+		"next_expiry": row.jc_points_next_expiry,
+		"expiring_points": cint(row.jc_points_expiring),
+	}
+
+
+@frappe.whitelist(methods=["POST"])
+def adjust(customer: str, points: int, reason: str) -> str:
+	"""A manager's correction: positive gives points, negative takes them (never below nothing)."""
+	_require_manager(_("adjust points"))
+	frappe.has_permission("Customer", "read", customer, throw=True)
+	row = frappe.get_doc(
+		{
+			"doctype": loyalty.LEDGER,
+			"customer": customer,
+			"entry_type": "Adjust",
+			"points": cint(points),
+			"reason": reason,
+		}
+	)
+	row.insert()
+	return row.name
+
+
+@frappe.whitelist(methods=["POST"])
+def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
+	"""She reviewed her purchase: the review bonus, once per invoice."""
+	frappe.has_permission("Customer", "write", customer, throw=True)
+	if invoice_type not in ("Sales Invoice", "POS Invoice"):
+		frappe.throw(_("A review bonus is given for a Sales Invoice or a POS Invoice."))
+	frappe.has_permission(invoice_type, "read", invoice, throw=True)
+	settings = clienteling_settings.get_settings()
+	points = cint(settings.review_bonus_points)
+	if not clienteling_settings.loyalty_enabled(settings) or points <= 0:
+		frappe.throw(_("There is no review bonus in Clienteling Settings."))
+	sale = frappe.db.get_value(invoice_type, invoice, ["customer", "docstatus"], as_dict=True)
+	if not sale or sale.customer != customer or sale.docstatus != 1:
+		frappe.throw(_("{0} is not a submitted sale of this customer.").format(invoice))
+	if frappe.db.exists(
+		loyalty.LEDGER,
+		{"voucher_type": invoice_type, "voucher_no": invoice, "source": "Review", "customer": customer},
+	):
+		frappe.throw(_("She has had the review bonus for {0} already.").format(invoice))
+	return loyalty.award_bonus(
+		customer,
+		points,
+		"Review",
+		_("Reviewed {0}").format(invoice),
+		frappe._dict(doctype=invoice_type, name=invoice),
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def import_erpnext_balances() -> dict:
+	"""Opening balances from ERPNext's Loyalty Point Entry, once per customer."""
+	_require_manager(_("import opening balances"))
+	return loyalty.import_erpnext_balances()
