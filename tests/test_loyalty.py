@@ -33,6 +33,7 @@ from jewel_clienteling.domain.loyalty import (
 	expire_due,
 	leaves_window_on,
 	line_rate,
+	line_weight,
 	lots,
 	points_for_invoice,
 	redeem,
@@ -119,6 +120,15 @@ def test_diamonds_earn_at_their_own_rate_and_a_rate_of_nothing_excludes_a_line()
 def test_a_rate_on_an_item_field_she_does_not_have_does_not_match():
 	rules = EarningRules(rates=(Rate("Item Field", "", 5, field_name="stone"), Rate("Colour", "Rose", 9)))
 	assert points_for_invoice([NECKLACE], rules, DAY) == 180
+
+
+def test_a_returned_coin_weighs_nothing_and_a_returned_necklace_weighs_its_making():
+	assert line_weight(COIN, RULES) == 0
+	assert line_weight(NECKLACE, RULES) == D("18000")
+	earned = points_for_invoice([NECKLACE, COIN], RULES, DAY)
+	whole = line_weight(NECKLACE, RULES) + line_weight(COIN, RULES)
+	assert reverse_for_return(earned, whole, line_weight(COIN, RULES)) == 0
+	assert reverse_for_return(earned, whole, line_weight(NECKLACE, RULES)) == earned
 
 
 # --- the ledger ---------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """What the app's hooks add to a POS sale at the counter.
 
 	bench --site SITE execute jewel_clienteling.benchmarks.pos_submit.run --kwargs "{'n': 200}"
+	bench --site SITE execute jewel_clienteling.benchmarks.pos_submit.run_loyalty --kwargs "{'n': 200}"
 
 Submits the same POS invoice N times with the app's hooks on and N times with them off
 (Clienteling Settings > Learn from Sales), interleaved in one run on one site, and times each sale
@@ -86,6 +87,86 @@ def run(n: int = 200, customers: int = 20, seed: int = 7):
 		"refresh_job_p95_ms_after_commit": round(percentile(refresh_ms, 95), 2) if refresh_ms else None,
 	}
 	print("POS submit benchmark (insert + submit + commit), hooks on vs off, interleaved")
+	for key, value in report.items():
+		print(f"  {key:34} {value}")
+	return report
+
+
+# --- loyalty points ---------------------------------------------------------------------------
+
+
+def _set_loyalty(enabled: int):
+	settings = frappe.get_single("Clienteling Settings")
+	settings.loyalty_enabled = enabled
+	settings.save()
+	frappe.db.commit()  # nosemgrep
+
+
+def _loyalty_sale(customer: str, redeem: int = 0, submit: bool = True):
+	doc = fx.make_pos_invoice(customer, ITEMS[:1], submit=False, jc_redeem_points=redeem)
+	doc.items[0].jc_making_charge = 12000
+	fx._pay_in_cash(doc)
+	doc.save(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def run_loyalty(n: int = 200, customers: int = 20, seed: int = 11):
+	"""Points posting at the counter: sales with the programme on vs off, interleaved, and the
+	posting step itself (lock, read her rows, earn, write, balance) timed inside the sale's
+	transaction. Every fifth sale with the programme on also redeems 10 points."""
+	from jewel_clienteling.services import loyalty
+
+	frappe.set_user("Administrator")
+	fx.make_fixtures()
+	rng = random.Random(seed)
+	pool = [fx.make_customer() for _ in range(customers)]
+	frappe.db.commit()  # nosemgrep
+	was = frappe.db.get_single_value("Clienteling Settings", "loyalty_enabled")
+	totals = {1: [], 0: []}
+	posting = []
+	try:
+		_set_loyalty(1)
+		for customer in pool:  # everyone starts with points to redeem
+			_loyalty_sale(customer)
+			frappe.db.commit()  # nosemgrep
+		for i in range(n + WARMUP):
+			for enabled in rng.sample([1, 0], 2):
+				_set_loyalty(enabled)
+				customer = rng.choice(pool)
+				started = time.perf_counter()
+				_loyalty_sale(customer, redeem=10 if enabled and i % 5 == 0 else 0)
+				frappe.db.commit()  # nosemgrep
+				if i >= WARMUP:
+					totals[enabled].append((time.perf_counter() - started) * 1000)
+			# the hook's own work, timed alone: post a sale made with the programme off
+			_set_loyalty(0)
+			doc = _loyalty_sale(rng.choice(pool))
+			settings = frappe.get_cached_doc("Clienteling Settings")
+			settings.loyalty_enabled = 1
+			started = time.perf_counter()
+			loyalty.redeem_for_invoice(doc)
+			loyalty.post_invoice(doc)
+			if i >= WARMUP:
+				posting.append((time.perf_counter() - started) * 1000)
+			frappe.db.commit()  # nosemgrep
+			frappe.clear_document_cache("Clienteling Settings", "Clienteling Settings")
+	finally:
+		_set_loyalty(was or 0)
+	on, off = totals[1], totals[0]
+	report = {
+		"sales_each_way": n,
+		"p50_ms_points_on": round(statistics.median(on), 2),
+		"p50_ms_points_off": round(statistics.median(off), 2),
+		"p95_ms_points_on": round(percentile(on, 95), 2),
+		"p95_ms_points_off": round(percentile(off, 95), 2),
+		"ratio_p50": round(statistics.median(on) / statistics.median(off), 4),
+		"posting_step_p50_ms": round(statistics.median(posting), 2),
+		"posting_step_p95_ms": round(percentile(posting, 95), 2),
+		"posting_step_max_ms": round(max(posting), 2),
+	}
+	print("POS submit with loyalty points on vs off, interleaved; posting step timed alone")
 	for key, value in report.items():
 		print(f"  {key:34} {value}")
 	return report

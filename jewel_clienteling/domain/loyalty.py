@@ -187,6 +187,14 @@ def line_rate(line: InvoiceLine, rules: EarningRules) -> Decimal:
 	return as_points(rules.points_per_100)
 
 
+def line_weight(line: InvoiceLine, rules: EarningRules) -> Decimal:
+	"""What one line contributes to the points, times 100: its basis at its rate. A return takes back
+	points in proportion to the weight of the lines that came back, so returning a coin that earned
+	nothing takes nothing back."""
+	basis = line.making_charge if rules.basis == BASIS_MAKING_CHARGE else line.net_amount
+	return as_points(basis) * line_rate(line, rules)
+
+
 def points_for_invoice(
 	lines: Sequence[InvoiceLine],
 	rules: EarningRules,
@@ -198,17 +206,7 @@ def points_for_invoice(
 	invoice_amount = sum((as_points(line.net_amount) for line in lines), ZERO)
 	if invoice_amount < as_points(rules.min_invoice_amount):
 		return 0
-	points = (
-		sum(
-			(
-				as_points(line.making_charge if rules.basis == BASIS_MAKING_CHARGE else line.net_amount)
-				* line_rate(line, rules)
-				for line in lines
-			),
-			ZERO,
-		)
-		/ HUNDRED
-	)
+	points = sum((line_weight(line, rules) for line in lines), ZERO) / HUNDRED
 	if birthday_month and invoice_date.month == birthday_month:
 		points *= as_points(rules.birthday_multiplier)
 	return max(int(points.to_integral_value(rounding=ROUND_FLOOR)), 0)

@@ -206,9 +206,16 @@ def invoice_lines(doc, earning: rules.EarningRules, settings) -> list[rules.Invo
 	company's currency."""
 	making_field = (settings.making_charge_field or "").strip()
 	item_fields = sorted({rate.field_name for rate in earning.rates if rate.field_name})
-	metal_sources = [s for s in clienteling_settings.preference_sources(settings) if s.dimension == "Metal"]
+	needs_metal = earning.excluded_metals or any(
+		rate.applies_to == rules.APPLIES_TO_METAL for rate in earning.rates
+	)
+	metal_sources = [
+		s for s in clienteling_settings.preference_sources(settings) if needs_metal and s.dimension == "Metal"
+	]
 	sources = (*metal_sources, *(PreferenceSource(name, SOURCE_ITEM_FIELD, name) for name in item_fields))
-	items = facts.item_facts({row.item_code for row in doc.items if row.item_code}, sources)
+	# only the item group (on the invoice row) matters unless a rule reads the metal or an item field
+	codes = {row.item_code for row in doc.items if row.item_code} if sources else set()
+	items = facts.item_facts(codes, sources)
 	rate = flt(doc.conversion_rate) or 1
 	lines = []
 	for row in doc.items:
@@ -248,14 +255,12 @@ def post_invoice(doc) -> None:
 	earned = 0
 	if _earns_here(doc, settings):
 		lock_customer(doc.customer)
-		rows = customer_movements(doc.customer)
-		key = voucher_key(doc.doctype, doc.name)
-		if any(row.voucher == key and row.kind in (rules.EARN, rules.REVERSE) for row in rows):
-			return  # posted already
+		if _posted_already(doc):
+			return
 		if doc.is_return:
-			_post_return(doc, rows)
+			_post_return(doc, customer_movements(doc.customer), settings)
 		else:
-			earned = _post_earn(doc, rows, settings)
+			earned = _post_earn(doc, settings)
 			_post_referral_bonus(doc, settings)
 		refresh_balance(doc.customer)
 	frappe.db.set_value(
@@ -263,6 +268,22 @@ def post_invoice(doc) -> None:
 		doc.name,
 		{"jc_points_earned": earned, "jc_loyalty_posted": 1},
 		update_modified=False,
+	)
+
+
+def _posted_already(doc) -> bool:
+	ledger = DocType(LEDGER)
+	return bool(
+		frappe.qb.from_(ledger)
+		.select(ledger.name)
+		.where(
+			(ledger.voucher_no == doc.name)
+			& (ledger.voucher_type == doc.doctype)
+			& (ledger.customer == doc.customer)
+			& ledger.entry_type.isin((rules.EARN, rules.REVERSE))
+		)
+		.limit(1)
+		.run()
 	)
 
 
@@ -275,7 +296,7 @@ def _earns_here(doc, settings) -> bool:
 	return not (uses_erpnext_loyalty and cint(settings.skip_erpnext_loyalty))
 
 
-def _post_earn(doc, rows, settings) -> int:
+def _post_earn(doc, settings) -> int:
 	earning = clienteling_settings.earning_rules(settings)
 	day = getdate(doc.posting_date)
 	points = rules.points_for_invoice(
@@ -287,21 +308,35 @@ def _post_earn(doc, rows, settings) -> int:
 	return points
 
 
-def _post_return(doc, rows) -> None:
-	"""Take back the returned share of what the sale earned, give back the share of points spent on it."""
+def _post_return(doc, rows, settings) -> None:
+	"""Take back the share of the points the returned lines earned (a returned coin takes nothing),
+	and give back the share of the points spent on the invoice (by amount)."""
 	if not doc.return_against:
 		return
-	original = frappe.db.get_value(doc.doctype, doc.return_against, ["base_total", "docstatus"], as_dict=True)
-	if not original or original.docstatus != 1:
+	original = frappe.get_doc(doc.doctype, doc.return_against)
+	if original.docstatus != 1:
 		return
-	returned_before = _returned_before(doc)
+	earning = clienteling_settings.earning_rules(settings)
+	weights = {
+		row.name: rules.line_weight(line, earning)
+		for row, line in zip(original.items, invoice_lines(original, earning, settings), strict=True)
+	}
+	earlier = [frappe.get_doc(doc.doctype, name) for name in _earlier_returns(doc)]
+	returned = _returned_weight(doc, original, weights)
+	returned_before = sum((_returned_weight(ret, original, weights) for ret in earlier), Decimal(0))
+	amount_before = sum((abs(Decimal(str(flt(ret.base_total)))) for ret in earlier), Decimal(0))
 	original_key = voucher_key(doc.doctype, doc.return_against)
 	for row in rows:
 		if row.voucher != original_key or row.kind not in (rules.EARN, rules.REDEEM):
 			continue
-		share = rules.reverse_for_return(
-			abs(row.points), flt(original.base_total), abs(flt(doc.base_total)), returned_before
-		)
+		if row.kind == rules.EARN:
+			share = rules.reverse_for_return(
+				abs(row.points), sum(weights.values()), returned, returned_before
+			)
+		else:
+			share = rules.reverse_for_return(
+				abs(row.points), flt(original.base_total), abs(flt(doc.base_total)), amount_before
+			)
 		if share <= 0:
 			continue
 		try:
@@ -319,11 +354,27 @@ def _post_return(doc, rows) -> None:
 		rows = [*rows, move]
 
 
-def _returned_before(doc) -> Decimal:
+def _returned_weight(ret, original, weights) -> Decimal:
+	"""The weight of a return's lines: each the share (by amount) of the original line it returns."""
+	detail = "pos_invoice_item" if ret.doctype == "POS Invoice" else "sales_invoice_item"
+	originals = {row.name: row for row in original.items}
+	total = Decimal(0)
+	for row in ret.items:
+		source = originals.get(row.get(detail)) or next(
+			(line for line in original.items if line.item_code == row.item_code), None
+		)
+		if source and flt(source.base_net_amount):
+			share = min(abs(flt(row.base_net_amount)) / abs(flt(source.base_net_amount)), 1)
+			total += weights[source.name] * Decimal(str(share))
+	return total
+
+
+def _earlier_returns(doc) -> list[str]:
 	invoice = DocType(doc.doctype)
-	total = (
-		frappe.qb.from_(invoice)
-		.select(Sum(invoice.base_total))
+	return [
+		row[0]
+		for row in frappe.qb.from_(invoice)
+		.select(invoice.name)
 		.where(
 			(invoice.return_against == doc.return_against)
 			& (invoice.docstatus == 1)
@@ -331,8 +382,7 @@ def _returned_before(doc) -> Decimal:
 			& (invoice.name != doc.name)
 		)
 		.run()
-	)
-	return Decimal(str(abs(flt(total[0][0])))) if total else Decimal(0)
+	]
 
 
 def _post_referral_bonus(doc, settings) -> None:

@@ -430,3 +430,44 @@ def erpnext_program() -> str:
 			}
 		).insert(ignore_permissions=True)
 	return name
+
+
+class TestStatements(LoyaltyCase):
+	def test_the_statement_is_right_at_every_step_of_a_customers_year(self):
+		from jewel_clienteling.jewel_clienteling.report.loyalty_statement.loyalty_statement import (
+			execute as statement,
+		)
+		from jewel_clienteling.jewel_clienteling.report.points_liability.points_liability import (
+			execute as liability,
+		)
+
+		customer = fx.make_customer()
+
+		def last_line():
+			_columns, data, _message, _chart, summary = statement({"customer": customer})
+			held = next(item["value"] for item in summary if item["datatype"] == "Int")
+			self.assertEqual(held, self.points(customer))
+			return data[-1] if data else None, len(data)
+
+		sale = sell(customer, [(NECKLACE, 100000, 12000), (fx.COIN, 60000, 400)])
+		line, count = last_line()
+		self.assertEqual((line["entry_type"], line["points"], line["balance"], count), ("Earn", 120, 120, 1))
+		fx.make_return(sale, {fx.COIN: 1})
+		# the coin earned nothing, so returning it takes nothing back: no row, still 120
+		line, count = last_line()
+		self.assertEqual((line["points"], line["balance"], count), (120, 120, 1))
+		spend = sell(customer, [(RING, 30000, 0)], redeem=75)
+		line, count = last_line()
+		self.assertEqual((line["entry_type"], line["points"], line["balance"], count), ("Redeem", -75, 45, 2))
+		fx.make_return(sale, {NECKLACE: 1})
+		line, count = last_line()
+		self.assertEqual((line["source"], line["points"], line["balance"], count), ("Return", -120, 0, 3))
+		spend.reload()
+		spend.cancel()
+		# the 75 she spent come back, but 75 of the necklace's points were owed: she holds nothing
+		line, count = last_line()
+		self.assertEqual((line["source"], line["points"], line["balance"], count), ("Cancellation", 75, 0, 4))
+		sell(customer, [(RING, 30000, 9000)])
+		_columns, owed, *_rest = liability({})
+		mine = next(row for row in owed if row.customer == customer)
+		self.assertEqual((mine.points, flt(mine.value)), (90, 90.0))
