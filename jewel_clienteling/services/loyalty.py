@@ -36,9 +36,11 @@ def lock_customer(customer: str) -> bool:
 	return bool(frappe.db.get_value("Customer", customer, "name", for_update=True))
 
 
-def ledger_rows(customer: str) -> list[frappe._dict]:
+def ledger_rows(customer: str, locked: bool = False) -> list[frappe._dict]:
+	"""Her rows in posting order. `locked` (after `lock_customer`) reads them with a locking read,
+	which sees what other counters committed while we waited, whatever our snapshot."""
 	ledger = DocType(LEDGER)
-	return (
+	query = (
 		frappe.qb.from_(ledger)
 		.select(
 			ledger.name,
@@ -54,8 +56,8 @@ def ledger_rows(customer: str) -> list[frappe._dict]:
 		.where(ledger.customer == customer)
 		.orderby(ledger.posting_date)
 		.orderby(ledger.creation)
-		.run(as_dict=True)
 	)
+	return (query.for_update() if locked else query).run(as_dict=True)
 
 
 def movements(rows: list[frappe._dict]) -> list[rules.Movement]:
@@ -73,8 +75,8 @@ def movements(rows: list[frappe._dict]) -> list[rules.Movement]:
 	]
 
 
-def customer_movements(customer: str) -> list[rules.Movement]:
-	return movements(ledger_rows(customer))
+def customer_movements(customer: str, locked: bool = False) -> list[rules.Movement]:
+	return movements(ledger_rows(customer, locked))
 
 
 def write(customer: str, move: rules.Movement, source: str, voucher=None, reason: str = "", **extra) -> str:
@@ -106,7 +108,7 @@ def write(customer: str, move: rules.Movement, source: str, voucher=None, reason
 def refresh_balance(customer: str, today: date | None = None) -> int:
 	"""Write what she holds today, and her next lapsing lot, onto her Customer."""
 	today = getdate(today or nowdate())
-	held = [lot for lot in rules.lots(customer_movements(customer), today) if lot.remaining > 0]
+	held = [lot for lot in rules.lots(customer_movements(customer, locked=True), today) if lot.remaining > 0]
 	points = int(sum((lot.remaining for lot in held if lot.is_live(today)), Decimal(0)))
 	next_lapse = min((lot.expiry_date for lot in held), default=None)
 	lapsing = sum((lot.remaining for lot in held if lot.expiry_date == next_lapse), Decimal(0))
@@ -182,7 +184,7 @@ def redeem_for_invoice(doc) -> None:
 	today = getdate(doc.posting_date)
 	try:
 		move = rules.redeem(
-			customer_movements(doc.customer),
+			customer_movements(doc.customer, locked=True),
 			points,
 			today,
 			name=new_name(),
@@ -255,10 +257,10 @@ def post_invoice(doc) -> None:
 	earned = 0
 	if _earns_here(doc, settings):
 		lock_customer(doc.customer)
-		if _posted_already(doc):
-			return
+		if cint(frappe.db.get_value(doc.doctype, doc.name, "jc_loyalty_posted", for_update=True)):
+			return  # the hook or another sweep posted it
 		if doc.is_return:
-			_post_return(doc, customer_movements(doc.customer), settings)
+			_post_return(doc, customer_movements(doc.customer, locked=True), settings)
 		else:
 			earned = _post_earn(doc, settings)
 			_post_referral_bonus(doc, settings)
@@ -268,22 +270,6 @@ def post_invoice(doc) -> None:
 		doc.name,
 		{"jc_points_earned": earned, "jc_loyalty_posted": 1},
 		update_modified=False,
-	)
-
-
-def _posted_already(doc) -> bool:
-	ledger = DocType(LEDGER)
-	return bool(
-		frappe.qb.from_(ledger)
-		.select(ledger.name)
-		.where(
-			(ledger.voucher_no == doc.name)
-			& (ledger.voucher_type == doc.doctype)
-			& (ledger.customer == doc.customer)
-			& ledger.entry_type.isin((rules.EARN, rules.REVERSE))
-		)
-		.limit(1)
-		.run()
 	)
 
 
@@ -299,9 +285,8 @@ def _earns_here(doc, settings) -> bool:
 def _post_earn(doc, settings) -> int:
 	earning = clienteling_settings.earning_rules(settings)
 	day = getdate(doc.posting_date)
-	points = rules.points_for_invoice(
-		invoice_lines(doc, earning, settings), earning, day, birthday_month(doc.customer)
-	)
+	birthday = birthday_month(doc.customer) if earning.birthday_multiplier != 1 else None
+	points = rules.points_for_invoice(invoice_lines(doc, earning, settings), earning, day, birthday)
 	if points > 0:
 		move = rules.earn(new_name(), points, day, voucher_key(doc.doctype, doc.name), earning.expiry_days)
 		write(doc.customer, move, "Sale", doc)
@@ -442,7 +427,7 @@ def cancel_invoice(doc) -> None:
 	today = getdate(nowdate())
 	for customer in customers:
 		lock_customer(customer)
-		rows = customer_movements(customer)
+		rows = customer_movements(customer, locked=True)
 		for move in rules.cancel(rows, key, today):
 			write(customer, move, "Cancellation", doc)
 		refresh_balance(customer)
@@ -474,7 +459,7 @@ def expire_points(today: date | None = None, limit: int = 500) -> int:
 		for name in names:
 			try:
 				lock_customer(name)
-				for move in rules.expire_due(customer_movements(name), today):
+				for move in rules.expire_due(customer_movements(name, locked=True), today):
 					write(name, move, "Expiry")
 					expired += 1
 				refresh_balance(name, today)

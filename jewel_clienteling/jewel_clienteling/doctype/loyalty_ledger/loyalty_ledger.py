@@ -43,7 +43,9 @@ class LoyaltyLedger(Document):
 		else:
 			self.expiry_date = None
 			loyalty.lock_customer(self.customer)
-			held = loyalty.balance(self.customer, self.posting_date)
+			held = int(
+				rules.balance(loyalty.customer_movements(self.customer, locked=True), self.posting_date)
+			)
 			if -cint(self.points) > held:
 				frappe.throw(
 					_("She holds {0} points; an adjustment can take at most that many.").format(held)
