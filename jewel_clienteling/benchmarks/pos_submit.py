@@ -145,6 +145,8 @@ def run_loyalty(n: int = 200, customers: int = 20, seed: int = 11):
 			doc = _loyalty_sale(rng.choice(pool))
 			settings = frappe.get_cached_doc("Clienteling Settings")
 			settings.loyalty_enabled = 1
+			# it was marked posted (with nothing) while the programme was off: post it for real
+			frappe.db.set_value(doc.doctype, doc.name, "jc_loyalty_posted", 0, update_modified=False)
 			started = time.perf_counter()
 			loyalty.redeem_for_invoice(doc)
 			loyalty.post_invoice(doc)
