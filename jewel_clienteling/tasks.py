@@ -4,7 +4,7 @@ twice, in parallel, or after a missed day gives the same result."""
 import frappe
 from frappe.utils import add_to_date, now_datetime
 
-from jewel_clienteling.services import loyalty, sync
+from jewel_clienteling.services import loyalty, sync, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
 
 
@@ -14,6 +14,18 @@ def sweep_missed_sales():
 	sync.sweep()
 	if clienteling_settings.loyalty_enabled():
 		loyalty.sweep(add_to_date(now_datetime(), days=-sync.SWEEP_LOOKBACK_DAYS))
+
+
+def send_whatsapp():
+	"""Every minute: drain due WhatsApp outreach (one job at a time per site; each send is claimed)."""
+	if whatsapp.is_enabled():
+		frappe.enqueue(
+			"jewel_clienteling.services.whatsapp.drain",
+			queue="short",
+			job_id="jewel_clienteling:whatsapp-drain",
+			deduplicate=True,
+			max_seconds=50,
+		)
 
 
 def expire_points():

@@ -48,6 +48,7 @@ INSERT_FIELDS = (
 	"reference_name",
 	"cycle",
 	"dedupe_key",
+	"context",
 )
 
 
@@ -151,6 +152,7 @@ class Queue:
 			self.skipped += 1
 			status, template, message, send_after, channel = "Skipped", None, "", None, None
 			skip_reason = skip_text(decision.skip_reason)
+			context = None
 		return (
 			frappe.generate_hash(length=12),
 			self.now,
@@ -177,6 +179,7 @@ class Queue:
 			candidate.reference_name,
 			candidate.cycle,
 			candidate.key,
+			frappe.as_json(context, indent=None) if context else None,
 		)
 
 	def _withdraw(self, keys: list[str]) -> None:

@@ -145,11 +145,18 @@ CUSTOMER_FIELDS = [
 	*_consent("SMS", "jc_consent_column_1"),
 	{"fieldname": "jc_consent_column_2", "fieldtype": "Column Break", "insert_after": "jc_sms_opt_in_via"},
 	*_consent("Email", "jc_consent_column_2"),
+	_ro(
+		"jc_whatsapp_last_inbound",
+		"Datetime",
+		"Last WhatsApp From Her",
+		"jc_email_opt_in_via",
+		description="Free-text replies are allowed for 24 hours after this",
+	),
 	{
 		"fieldname": "jc_loyalty_section",
 		"fieldtype": "Section Break",
 		"label": "Loyalty",
-		"insert_after": "jc_email_opt_in_via",
+		"insert_after": "jc_whatsapp_last_inbound",
 	},
 	_ro(
 		"jc_loyalty_points",

@@ -1,0 +1,152 @@
+"""What Meta tells us: delivery statuses of our messages, and her messages to us.
+
+Statuses arrive at least once and out of order: they are keyed on the message id and only ever move
+an outreach forward. Her message is kept once (its id is unique), linked to her by phone number,
+marks the outreach she answered Replied, and STOP or START changes her WhatsApp consent with an
+audit row. One bad entry never spoils the rest of a batch.
+"""
+
+import frappe
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import add_to_date, convert_utc_to_system_timezone, now_datetime
+
+from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.repairs import find_customer_by_phone
+
+OUTREACH = "Client Outreach"
+STATUS_FIELD = {"sent": "Sent", "delivered": "Delivered", "read": "Read", "failed": "Failed"}
+REPLY_WINDOW_DAYS = 7
+
+
+def logger():
+	return frappe.logger("jewel_clienteling.webhook", allow_site=True)
+
+
+def local(moment):
+	return convert_utc_to_system_timezone(moment).replace(tzinfo=None) if moment else now_datetime()
+
+
+def process(payload: dict) -> dict:
+	batch = rules.parse_webhook(payload)
+	done = {"statuses": 0, "messages": 0, "unknown": 0, "problems": len(batch.problems)}
+	for problem in batch.problems:
+		logger().warning(f"webhook entry skipped: {problem}")
+	for event in batch.statuses:
+		done["statuses" if apply_status(event) else "unknown"] += 1
+	for message in batch.messages:
+		take_in(message)
+		done["messages"] += 1
+	return done
+
+
+def apply_status(event: rules.StatusEvent) -> bool:
+	"""Move her outreach forward; False when we never sent that message id (acknowledged, logged)."""
+	row = frappe.db.get_value(
+		OUTREACH, {"wa_message_id": event.message_id}, ["name", "status"], as_dict=True, for_update=True
+	)
+	if not row:
+		logger().info(f"status {event.status} for unknown message {event.message_id}")
+		return False
+	current = row.status.lower() if row.status in STATUS_FIELD.values() else None
+	if row.status in ("Replied", "Done"):
+		current = "read"
+	new = rules.next_status(current, event.status)
+	values = {}
+	if event.status == "delivered":
+		values["delivered_on"] = local(event.timestamp)
+	if event.status == "read":
+		values["read_on"] = local(event.timestamp)
+	if new and row.status not in ("Replied", "Done"):
+		values["status"] = STATUS_FIELD[new]
+		if new == "failed":
+			values["error_code"] = str(event.error_code or "")
+			values["error_message"] = event.error_title or _("Meta reported the message failed")
+	if values:
+		current_values = frappe.db.get_value(OUTREACH, row.name, list(values), as_dict=True)
+		# a replayed or late status never moves a date already set
+		values = {
+			k: v
+			for k, v in values.items()
+			if k in ("status", "error_code", "error_message") or not current_values.get(k)
+		}
+		if values:
+			frappe.db.set_value(OUTREACH, row.name, values)
+	return True
+
+
+def take_in(message: rules.InboundMessage) -> None:
+	if frappe.db.exists("WhatsApp Message", {"message_id": message.message_id}):
+		return  # a redelivery
+	region = clienteling_settings.get_settings().default_region or "IN"
+	phone = normalise_phone("+" + message.from_phone, region) or "+" + message.from_phone
+	customer = find_customer_by_phone(phone, region)
+	received = local(message.timestamp)
+	outreach = _answered_outreach(customer, received) if customer else None
+	frappe.get_doc(
+		{
+			"doctype": "WhatsApp Message",
+			"message_id": message.message_id,
+			"customer": customer,
+			"phone": phone,
+			"profile_name": message.profile_name,
+			"received_on": received,
+			"kind": message.kind,
+			"text": message.text,
+			"outreach": outreach,
+		}
+	).insert(ignore_permissions=True)
+	if not customer:
+		logger().info(f"message from {phone} matches no customer")
+		return
+	frappe.db.set_value("Customer", customer, "jc_whatsapp_last_inbound", received, update_modified=False)
+	if outreach:
+		frappe.db.set_value(OUTREACH, outreach, {"status": "Replied", "replied_on": received})
+	intent = rules.consent_intent(message.text)
+	if intent:
+		change_consent(customer, intent == "start", message.message_id, received)
+
+
+def _answered_outreach(customer: str, received) -> str | None:
+	outreach = DocType(OUTREACH)
+	found = (
+		frappe.qb.from_(outreach)
+		.select(outreach.name)
+		.where(
+			(outreach.customer == customer)
+			& outreach.status.isin(("Sent", "Delivered", "Read"))
+			& (outreach.sent_on >= add_to_date(received, days=-REPLY_WINDOW_DAYS))
+		)
+		.orderby(outreach.sent_on, order=frappe.qb.desc)
+		.limit(1)
+		.run()
+	)
+	return found[0][0] if found else None
+
+
+def change_consent(customer: str, opted_in: bool, evidence: str, when) -> None:
+	current = frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in")
+	if bool(current) == opted_in:
+		return
+	frappe.db.set_value(
+		"Customer",
+		customer,
+		{
+			"jc_whatsapp_opt_in": int(opted_in),
+			"jc_whatsapp_opt_in_on": when if opted_in else None,
+			"jc_whatsapp_opt_in_via": "WhatsApp" if opted_in else None,
+		},
+	)
+	frappe.get_doc(
+		{
+			"doctype": "Consent Change",
+			"customer": customer,
+			"channel": "WhatsApp",
+			"opted_in": int(opted_in),
+			"changed_on": when,
+			"via": _("WhatsApp reply"),
+			"evidence": evidence,
+		}
+	).insert(ignore_permissions=True)

@@ -1,0 +1,300 @@
+"""Sending the outreach queue through the WhatsApp Cloud API, and taking in what Meta tells us back.
+
+A drain job claims due WhatsApp outreach a page at a time (a claim is one UPDATE, so two workers
+never send the same row), paces itself through Redis (messages per second per number, and a gap
+between two messages to one customer, shared by every worker), sends, and records the result on the
+outreach: the message id, or Meta's error with a retry time chosen by its class. No HTTP call ever
+runs inside a sale: the queue is filled by the planner and drained by jobs.
+"""
+
+import json
+import time
+from datetime import timedelta
+
+import frappe
+import requests
+from frappe import _
+from frappe.query_builder import DocType
+from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from jewel_clienteling.domain import messaging as rules
+
+SETTINGS = "WhatsApp Settings"
+OUTREACH = "Client Outreach"
+CLAIM_MINUTES = 5
+PAGE = 200
+
+
+def settings():
+	return frappe.get_cached_doc(SETTINGS)
+
+
+def is_enabled() -> bool:
+	doc = settings()
+	return bool(cint(doc.enabled) and doc.phone_number_id)
+
+
+def messages_url(doc=None) -> str:
+	doc = doc or settings()
+	base = (doc.graph_url or "https://graph.facebook.com").rstrip("/")
+	return f"{base}/{doc.api_version or 'v21.0'}/{doc.phone_number_id}/messages"
+
+
+def http_session() -> requests.Session:
+	"""Retries only what never reached Meta (a refused connection); everything else is classified
+	and retried by the queue, so a message is never sent twice by the transport."""
+	session = requests.Session()
+	retry = Retry(total=2, connect=2, read=0, status=0, other=0, backoff_factor=0.2, allowed_methods=None)
+	session.mount("http://", HTTPAdapter(max_retries=retry))
+	session.mount("https://", HTTPAdapter(max_retries=retry))
+	return session
+
+
+# --- templates ------------------------------------------------------------------------------------
+
+
+def approved_templates() -> dict[tuple[str, str], frappe._dict]:
+	"""(reason, step) → template; a template with no step answers every step of its reason."""
+	rows = frappe.get_all(
+		"WhatsApp Template",
+		filters={"enabled": 1},
+		fields=["name", "template_name", "language", "category", "reason", "step"],
+	)
+	return {(row.reason, row.step or ""): row for row in rows}
+
+
+def template_for(templates: dict, reason: str, step: str):
+	return templates.get((reason, step or "")) or templates.get((reason, ""))
+
+
+def template_parameters(template_name: str) -> list[str]:
+	return frappe.get_all(
+		"WhatsApp Template Parameter",
+		filters={"parent": template_name, "parenttype": "WhatsApp Template"},
+		pluck="source",
+		order_by="idx",
+	)
+
+
+def parameter_values(sources: list[str], row) -> list[str]:
+	"""Each parameter from the outreach's drafting details, or from the row itself."""
+	context = json.loads(row.context) if row.context else {}
+	values = []
+	for source in sources:
+		value = context.get(source)
+		if value in (None, ""):
+			value = row.get(source)
+		values.append("" if value is None else str(value))
+	return values
+
+
+# --- pacing shared by every worker ---------------------------------------------------------------
+
+
+def wait_for_slot(number_id: str, per_second: int) -> None:
+	"""Block until this second has room under the number's rate (a counter per second in Redis)."""
+	per_second = max(per_second, 1)
+	while True:
+		now = time.time()
+		key = frappe.cache.make_key(f"jc:wa:rate:{number_id}:{int(now)}")
+		count = frappe.cache.incr(key)
+		if count == 1:
+			frappe.cache.expire(key, 3)
+		if count <= per_second:
+			return
+		time.sleep(max(int(now) + 1 - time.time(), 0.001))
+
+
+def recipient_is_free(phone: str, gap_seconds: float) -> bool:
+	"""Take the recipient for `gap_seconds` if nobody sent to her within it."""
+	key = frappe.cache.make_key(f"jc:wa:to:{phone}")
+	return bool(frappe.cache.set(key, 1, nx=True, px=max(int(gap_seconds * 1000), 1)))
+
+
+# --- the drain ----------------------------------------------------------------------------------
+
+
+def claim(token: str, now, reasons: list[str], limit: int = PAGE) -> list[frappe._dict]:
+	"""Mark up to `limit` due WhatsApp outreach as ours for a few minutes; return them."""
+	if not reasons:
+		return []
+	outreach = DocType(OUTREACH)
+	due = (
+		(outreach.channel == "WhatsApp")
+		& (outreach.status == "Due")
+		& outreach.wa_message_id.isnull()
+		& outreach.reason.isin(reasons)
+		& (outreach.send_after.isnull() | (outreach.send_after <= now))
+		& (outreach.next_attempt_on.isnull() | (outreach.next_attempt_on <= now))
+		& (outreach.claimed_until.isnull() | (outreach.claimed_until < now))
+	)
+	names = [
+		row[0]
+		for row in frappe.qb.from_(outreach)
+		.select(outreach.name)
+		.where(due)
+		.orderby(outreach.due_date)
+		.orderby(outreach.name)
+		.limit(limit)
+		.run()
+	]
+	if not names:
+		return []
+	# the same conditions again inside the UPDATE: a row another worker claimed meanwhile is left alone
+	frappe.qb.update(outreach).set(outreach.claim, token).set(
+		outreach.claimed_until, now + timedelta(minutes=CLAIM_MINUTES)
+	).where(outreach.name.isin(names) & due).run()
+	frappe.db.commit()  # nosemgrep: the claim must be visible to the other workers
+	return frappe.get_all(OUTREACH, filters={"claim": token}, fields=["*"], order_by="due_date, name")
+
+
+def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
+	"""Send what is due until nothing is, or `max_seconds` have passed. Safe in parallel."""
+	result = {"sent": 0, "failed": 0, "retrying": 0, "skipped": 0, "deferred": 0}
+	if not is_enabled():
+		return result
+	config = settings()
+	templates = approved_templates()
+	reasons = sorted({reason for reason, _step in templates})
+	token = frappe.generate_hash(length=16)
+	session = http_session()
+	started = time.monotonic()
+	while time.monotonic() - started < max_seconds:
+		rows = claim(token, now_datetime(), reasons, page)
+		if not rows:
+			break
+		for row in rows:
+			outcome = send_one(row, config, templates, session)
+			result[outcome] += 1
+			frappe.db.commit()  # nosemgrep: each message's result stands on its own
+	return result
+
+
+def send_one(row, config, templates, session) -> str:
+	"""Send one outreach and record what happened: sent, retrying, failed, skipped or deferred."""
+	customer = frappe.db.get_value(
+		"Customer",
+		row.customer,
+		["jc_do_not_contact", "jc_whatsapp_opt_in", "jc_whatsapp_last_inbound"],
+		as_dict=True,
+	)
+	if not customer or (
+		row.purpose == "Marketing" and (customer.jc_do_not_contact or not customer.jc_whatsapp_opt_in)
+	):
+		return _finish(row, "Skipped", _("No WhatsApp consent when it was time to send."))
+	try:
+		to = rules.recipient_digits(row.phone or "")
+		in_window = rules.window_open(
+			get_datetime(customer.jc_whatsapp_last_inbound) if customer.jc_whatsapp_last_inbound else None,
+			now_datetime(),
+		)
+		if in_window and row.message and not row.error_code == "131047":
+			payload = rules.build_text_payload(to, row.message)
+		else:
+			template = template_for(templates, row.reason, row.step)
+			if not template:
+				return _release(row, "deferred")
+			payload = rules.build_template_payload(
+				to,
+				template.template_name,
+				template.language,
+				parameter_values(template_parameters(template.name), row),
+			)
+	except rules.MessagingError as error:
+		return _finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)
+	if not recipient_is_free(to, flt(config.recipient_gap_seconds) or 6):
+		return _release(row, "deferred", seconds=flt(config.recipient_gap_seconds) or 6)
+	wait_for_slot(config.phone_number_id, cint(config.messages_per_second) or 80)
+	response = _post(session, config, payload)
+	attempts = cint(row.attempts) + 1
+	if response.ok:
+		frappe.db.set_value(
+			OUTREACH,
+			row.name,
+			{
+				"status": "Sent",
+				"wa_message_id": response.message_id,
+				"sent_on": now_datetime(),
+				"attempts": attempts,
+				"claim": None,
+				"claimed_until": None,
+				"error_code": None,
+				"error_message": None,
+			},
+		)
+		return "sent"
+	outcome = response.outcome
+	if outcome.reason != "pair_rate":
+		frappe.cache.delete(frappe.cache.make_key(f"jc:wa:to:{to}"))  # nothing reached her
+	text = f"({response.error_code}) {response.error_title or response.error_message or ''}".strip()
+	if outcome.retry and not rules.should_give_up(outcome, attempts, cint(config.max_attempts) or 6):
+		frappe.db.set_value(
+			OUTREACH,
+			row.name,
+			{
+				"attempts": attempts,
+				"next_attempt_on": add_to_date(now_datetime(), seconds=rules.retry_delay(outcome, attempts)),
+				"error_code": str(response.error_code or response.http_status or "timeout"),
+				"error_message": text,
+				"claim": None,
+				"claimed_until": None,
+			},
+		)
+		return "retrying"
+	if outcome.needs_template and row.error_code != "131047":
+		frappe.db.set_value(
+			OUTREACH,
+			row.name,
+			{
+				"attempts": attempts,
+				"error_code": "131047",
+				"error_message": text,
+				"claim": None,
+				"claimed_until": None,
+			},
+		)
+		return "retrying"
+	return _finish(
+		row, "Failed", text, code=str(response.error_code or response.http_status or ""), attempts=attempts
+	)
+
+
+def _post(session, config, payload) -> rules.SendResult:
+	token = config.get_password("access_token", raise_exception=False) or ""
+	try:
+		reply = session.post(
+			messages_url(config),
+			json=payload,
+			headers={"Authorization": f"Bearer {token}"},
+			timeout=cint(config.timeout_seconds) or 10,
+		)
+	except requests.RequestException:
+		return rules.parse_send_response(None, b"")
+	return rules.parse_send_response(reply.status_code, reply.content)
+
+
+def _finish(row, status: str, why: str, code: str = "", attempts: int | None = None) -> str:
+	frappe.db.set_value(
+		OUTREACH,
+		row.name,
+		{
+			"status": status,
+			"skip_reason": why,
+			"error_code": code or None,
+			"error_message": why if status == "Failed" else None,
+			"attempts": attempts if attempts is not None else row.attempts,
+			"claim": None,
+			"claimed_until": None,
+		},
+	)
+	return "failed" if status == "Failed" else "skipped"
+
+
+def _release(row, outcome: str, seconds: float = 0) -> str:
+	values = {"claim": None, "claimed_until": None}
+	if seconds:
+		values["next_attempt_on"] = add_to_date(now_datetime(), seconds=seconds)
+	frappe.db.set_value(OUTREACH, row.name, values)
+	return outcome

@@ -1,0 +1,268 @@
+"""WhatsApp on the real site against a real local stand-in of the Cloud API on 127.0.0.1: planned
+outreach → sent → delivered, read → her reply → STOP; signed webhooks through Frappe's own request
+handling; Meta's errors classified and retried."""
+
+import threading
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_to_date, get_test_client, getdate, now_datetime, nowdate
+
+from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.services import whatsapp
+from jewel_clienteling.services.outreach import Queue
+from jewel_clienteling.testing.whatsapp_server import (
+	CloudAPIServer,
+	inbound_text_payload,
+	signed,
+	status_payload,
+)
+from jewel_clienteling.tests import fixtures as fx
+
+TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
+SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
+WEBHOOK = "/api/method/jewel_clienteling.api.whatsapp.inbound"
+
+
+class TestWhatsApp(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.api = CloudAPIServer(token=TOKEN, phone_number_id="4242")
+		self.api.start()
+		self.addCleanup(self.api.stop)
+		config = frappe.get_single("WhatsApp Settings")
+		config.update(
+			{
+				"enabled": 1,
+				"phone_number_id": "4242",
+				"graph_url": self.api.base_url,
+				"api_version": "v21.0",
+				"access_token": TOKEN,
+				"app_secret": SECRET,
+				"verify_token": "let-me-in",
+				"messages_per_second": 80,
+				"recipient_gap_seconds": 6,
+				"max_attempts": 4,
+				"timeout_seconds": 2,
+			}
+		)
+		config.save()
+		if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_birthday_wishes"}):
+			frappe.get_doc(
+				{
+					"doctype": "WhatsApp Template",
+					"template_name": "jc_birthday_wishes",
+					"language": "en",
+					"category": "Marketing",
+					"reason": "Occasion",
+					"parameters": [{"source": "first_name"}, {"source": "occasion_type"}],
+				}
+			).insert()
+		frappe.db.commit()  # nosemgrep: webhook requests run in their own transactions
+
+		def switch_off():
+			frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
+			frappe.db.commit()  # nosemgrep
+
+		self.addCleanup(switch_off)
+
+	def customer(self, **fields) -> str:
+		phone = "+9198" + str(abs(hash(frappe.generate_hash())) % 10**8).zfill(8)
+		name = fx.make_customer(mobile_no=phone, jc_whatsapp_opt_in=1, **fields)
+		frappe.db.commit()  # nosemgrep: the webhook's requests must find her
+		return name
+
+	def plan(self, customer: str, occasion_type: str = "Birthday") -> str:
+		today = getdate(nowdate())
+		queue = Queue(today=today, now=f"{today} 12:00:00")
+		candidate = rules.Candidate(
+			customer=customer,
+			reason=rules.OCCASION,
+			reference_doctype="Customer",
+			reference_name=customer,
+			cycle=f"{today}/{frappe.generate_hash(length=6)}",
+			due_date=today,
+			step="7",
+			context={"occasion_type": occasion_type},
+		)
+		queue.add([candidate])
+		frappe.db.commit()  # nosemgrep
+		return frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
+
+	def outreach(self, name: str) -> frappe._dict:
+		frappe.db.rollback()  # see what other transactions committed
+		return frappe.db.get_value(
+			"Client Outreach",
+			name,
+			[
+				"status",
+				"wa_message_id",
+				"delivered_on",
+				"read_on",
+				"replied_on",
+				"attempts",
+				"error_code",
+				"next_attempt_on",
+			],
+			as_dict=True,
+		)
+
+	def webhook(self, payload: dict | None = None, raw: bytes | None = None, headers: dict | None = None):
+		"""POST to the webhook through Frappe's own request handling, in its own thread and transaction."""
+		if payload is not None:
+			raw, headers = signed(SECRET, payload)
+		return self._request(
+			"post", WEBHOOK, data=raw, headers=headers or {"Content-Type": "application/json"}
+		)
+
+	def _request(self, method: str, path: str, **kwargs):
+		client = get_test_client()
+		base_url = f"http://{frappe.local.site}/"
+		result = {}
+
+		def run():
+			try:
+				result["response"] = getattr(client, method)(path, base_url=base_url, **kwargs)
+			except Exception as error:
+				result["response"] = error
+
+		thread = threading.Thread(target=run)
+		thread.start()
+		thread.join(60)
+		if isinstance(result["response"], Exception):
+			raise result["response"]
+		return result["response"]
+
+	def test_a_planned_greeting_goes_out_is_delivered_read_answered_and_stop_ends_marketing(self):
+		customer = self.customer()
+		name = self.plan(customer)
+		whatsapp.drain(max_seconds=10)
+		phone = frappe.db.get_value("Customer", customer, "mobile_no")
+		(body,) = self.api.sent_to(phone)
+		first_name = frappe.db.get_value("Customer", customer, "customer_name").split(" ")[0]
+		self.assertEqual(body["template"]["name"], "jc_birthday_wishes")
+		self.assertEqual(
+			[p["text"] for p in body["template"]["components"][0]["parameters"]], [first_name, "Birthday"]
+		)
+		sent = self.outreach(name)
+		self.assertEqual(sent.status, "Sent")
+		self.assertTrue(sent.wa_message_id.startswith("wamid."))
+		# a second drain sends her nothing more
+		whatsapp.drain(max_seconds=5)
+		self.assertEqual(len(self.api.sent_to(phone)), 1)
+
+		wamid = sent.wa_message_id
+		digits = phone.lstrip("+")
+		# read arrives before delivered, and delivered is replayed: the row only moves forward
+		for status in ("read", "delivered", "delivered"):
+			self.assertEqual(
+				self.webhook(status_payload(wamid, status, digits, phone_number_id="4242")).status_code, 200
+			)
+		row = self.outreach(name)
+		self.assertEqual(row.status, "Read")
+		self.assertTrue(row.read_on and row.delivered_on)
+
+		self.assertEqual(self.webhook(inbound_text_payload(digits, "Thank you so much!")).status_code, 200)
+		row = self.outreach(name)
+		self.assertEqual(row.status, "Replied")
+		message = frappe.db.get_value(
+			"WhatsApp Message", {"customer": customer}, ["text", "outreach"], as_dict=True
+		)
+		self.assertEqual((message.text, message.outreach), ("Thank you so much!", name))
+
+		self.assertEqual(self.webhook(inbound_text_payload(digits, "STOP")).status_code, 200)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in"), 0)
+		change = frappe.db.get_value(
+			"Consent Change", {"customer": customer}, ["channel", "opted_in"], as_dict=True
+		)
+		self.assertEqual((change.channel, change.opted_in), ("WhatsApp", 0))
+		# the next greeting is not sent: she said stop
+		later = self.plan(customer, "Anniversary")
+		whatsapp.drain(max_seconds=5)
+		self.assertEqual(len(self.api.sent_to(phone)), 1)
+		self.assertIn(self.outreach(later).status, ("Skipped",))
+
+	def test_an_unsigned_or_wrongly_signed_webhook_is_refused_and_changes_nothing(self):
+		customer = self.customer()
+		digits = frappe.db.get_value("Customer", customer, "mobile_no").lstrip("+")
+		raw, headers = signed("not-the-secret", inbound_text_payload(digits, "STOP"))
+		self.assertEqual(self.webhook(raw=raw, headers=headers).status_code, 403)
+		raw, _headers = signed(SECRET, inbound_text_payload(digits, "STOP"))
+		self.assertEqual(self.webhook(raw=raw, headers={"Content-Type": "application/json"}).status_code, 403)
+		good_raw, good_headers = signed(SECRET, inbound_text_payload(digits, "STOP"))
+		tampered = good_raw.replace(b"STOP", b"STAR")
+		self.assertEqual(self.webhook(raw=tampered, headers=good_headers).status_code, 403)
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in"), 1)
+		self.assertFalse(frappe.db.exists("WhatsApp Message", {"phone": "+" + digits}))
+		# signed but not JSON: refused, nothing stored. (Sent as application/json, Frappe itself rejects
+		# the body before any app code runs.)
+		from jewel_clienteling.domain.messaging import sign
+
+		bad = b"{not json"
+		statuses = [
+			self.webhook(
+				raw=bad, headers={"X-Hub-Signature-256": sign(SECRET, bad), "Content-Type": content_type}
+			).status_code
+			for content_type in ("text/plain", "application/json")
+		]
+		self.assertEqual(statuses[0], 417)
+		self.assertGreaterEqual(statuses[1], 400)
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.exists("WhatsApp Message", {"phone": "+" + digits}))
+
+	def test_the_verify_token_handshake(self):
+		ok = self._request(
+			"get",
+			WEBHOOK,
+			query_string={
+				"hub.mode": "subscribe",
+				"hub.verify_token": "let-me-in",
+				"hub.challenge": "1158201444",
+			},
+		)
+		self.assertEqual((ok.status_code, ok.get_data(as_text=True)), (200, "1158201444"))
+		wrong = self._request(
+			"get",
+			WEBHOOK,
+			query_string={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},
+		)
+		self.assertEqual(wrong.status_code, 403)
+
+	def test_a_status_for_a_message_we_never_sent_is_acknowledged_and_the_rest_of_the_batch_applies(self):
+		customer = self.customer()
+		name = self.plan(customer)
+		whatsapp.drain(max_seconds=10)
+		wamid = self.outreach(name).wa_message_id
+		digits = frappe.db.get_value("Customer", customer, "mobile_no").lstrip("+")
+		batch = status_payload("wamid.unknown", "delivered", digits, phone_number_id="4242")
+		batch["entry"][0]["changes"].append(
+			status_payload(wamid, "delivered", digits, phone_number_id="4242")["entry"][0]["changes"][0]
+		)
+		response = self.webhook(batch)
+		self.assertEqual(response.status_code, 200)
+		self.assertEqual(self.outreach(name).status, "Delivered")
+
+	def test_throttling_backs_off_and_sends_once_and_undeliverable_fails_with_its_code(self):
+		customer = self.customer()
+		name = self.plan(customer)
+		self.api.fail_next(1, 400, 130429, "Rate limit hit")
+		whatsapp.drain(max_seconds=5)
+		row = self.outreach(name)
+		self.assertEqual((row.status, row.error_code, row.attempts), ("Due", "130429", 1))
+		self.assertGreater(row.next_attempt_on, now_datetime())
+		frappe.db.set_value(
+			"Client Outreach", name, "next_attempt_on", add_to_date(now_datetime(), seconds=-1)
+		)
+		frappe.db.commit()  # nosemgrep: as if the back-off had passed
+		whatsapp.drain(max_seconds=5)
+		self.assertEqual(self.outreach(name).status, "Sent")
+		self.assertEqual(len(self.api.sent_to(frappe.db.get_value("Customer", customer, "mobile_no"))), 1)
+
+		other = self.customer()
+		lost = self.plan(other)
+		self.api.fail_for(frappe.db.get_value("Customer", other, "mobile_no"), 400, 131026, times=None)
+		whatsapp.drain(max_seconds=5)
+		row = self.outreach(lost)
+		self.assertEqual((row.status, row.error_code), ("Failed", "131026"))
