@@ -195,7 +195,8 @@ def send_one(row, config, templates, session) -> str:
 		else:
 			template = template_for(templates, row.reason, row.step)
 			if not template:
-				return _release(row, "deferred")
+				# no approved template for this step: look again in an hour (a manager may map one)
+				return _release(row, "deferred", seconds=3600)
 			payload = rules.build_template_payload(
 				to,
 				template.template_name,
