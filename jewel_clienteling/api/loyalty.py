@@ -7,13 +7,7 @@ from frappe.utils import cint, flt
 
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
-
-MANAGER_ROLES = ("Clienteling Manager", "System Manager")
-
-
-def _require_manager(action: str) -> None:
-	if not set(MANAGER_ROLES) & set(frappe.get_roles()):
-		frappe.throw(_("Only a Clienteling Manager can {0}.").format(action), frappe.PermissionError)
+from jewel_clienteling.services.roles import require_manager
 
 
 @frappe.whitelist(methods=["GET"])
@@ -39,7 +33,7 @@ def balance(customer: str) -> dict:
 @frappe.whitelist(methods=["POST"])
 def adjust(customer: str, points: int, reason: str) -> str:
 	"""A manager's correction: positive gives points, negative takes them (never below nothing)."""
-	_require_manager(_("adjust points"))
+	require_manager(_("Only a Clienteling Manager can adjust points."))
 	frappe.has_permission("Customer", "read", customer, throw=True)
 	row = frappe.get_doc(
 		{
@@ -85,5 +79,5 @@ def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
 @frappe.whitelist(methods=["POST"])
 def import_erpnext_balances() -> dict:
 	"""Opening balances from ERPNext's Loyalty Point Entry, once per customer."""
-	_require_manager(_("import opening balances"))
+	require_manager(_("Only a Clienteling Manager can import opening balances."))
 	return loyalty.import_erpnext_balances()

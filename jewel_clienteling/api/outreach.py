@@ -11,10 +11,10 @@ from frappe.utils import cint, getdate, now_datetime, nowdate
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import customer_contact
+from jewel_clienteling.services.roles import is_manager
 
 OUTREACH = "Client Outreach"
 OPEN = ("Planned", "Due")
-MANAGER_ROLES = ("Clienteling Manager", "System Manager")
 QUEUE_FIELDS = [
 	"name",
 	"customer",
@@ -30,10 +30,6 @@ QUEUE_FIELDS = [
 	"reference_doctype",
 	"reference_name",
 ]
-
-
-def is_manager() -> bool:
-	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
 
 
 @frappe.whitelist(methods=["GET", "POST"])

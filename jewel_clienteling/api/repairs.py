@@ -8,11 +8,6 @@ from jewel_clienteling.domain import repairs as rules
 from jewel_clienteling.services import repairs
 
 TICKET = "Repair Ticket"
-MANAGER_ROLES = ("Clienteling Manager", "System Manager")
-
-
-def is_manager() -> bool:
-	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
 
 
 @frappe.whitelist(methods=["POST"])
@@ -50,10 +45,7 @@ def move(
 @frappe.whitelist(methods=["POST"])
 def acknowledge_weight(name: str, note: str, weight_out: float | None = None) -> dict:
 	"""A manager weighs the piece (or confirms the weight out) and signs off the difference, with why."""
-	if not is_manager():
-		frappe.throw(
-			_("Only a Clienteling Manager can acknowledge a weight difference."), frappe.PermissionError
-		)
+	repairs.check_may_acknowledge()
 	frappe.has_permission(TICKET, "write", name, throw=True)
 	ticket = frappe.get_doc(TICKET, name)
 	if weight_out is not None:

@@ -12,6 +12,7 @@ from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import repairs as rules
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import Queue
+from jewel_clienteling.services.roles import require_manager
 
 TICKET = "Repair Ticket"
 
@@ -97,10 +98,7 @@ def _make_customer(name: str, phone: str) -> str:
 
 def check_may_acknowledge() -> None:
 	"""Only a manager signs off a weight difference, however the field is written."""
-	if not {"Clienteling Manager", "System Manager"} & set(frappe.get_roles()):
-		frappe.throw(
-			_("Only a Clienteling Manager can acknowledge a weight difference."), frappe.PermissionError
-		)
+	require_manager(_("Only a Clienteling Manager can acknowledge a weight difference."))
 
 
 def qr_code(text: str) -> str:

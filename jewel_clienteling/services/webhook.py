@@ -45,7 +45,11 @@ def process(payload: dict) -> dict:
 def apply_status(event: rules.StatusEvent) -> bool:
 	"""Move her outreach forward; False when we never sent that message id (acknowledged, logged)."""
 	row = frappe.db.get_value(
-		OUTREACH, {"wa_message_id": event.message_id}, ["name", "status"], as_dict=True, for_update=True
+		OUTREACH,
+		{"wa_message_id": event.message_id},
+		["name", "status", "delivered_on", "read_on"],
+		as_dict=True,
+		for_update=True,
 	)
 	if not row:
 		logger().info(f"status {event.status} for unknown message {event.message_id}")
@@ -55,9 +59,10 @@ def apply_status(event: rules.StatusEvent) -> bool:
 		current = "read"
 	new = rules.next_status(current, event.status)
 	values = {}
-	if event.status == "delivered":
+	# a replayed or late status never moves a date already set
+	if event.status == "delivered" and not row.delivered_on:
 		values["delivered_on"] = local(event.timestamp)
-	if event.status == "read":
+	if event.status == "read" and not row.read_on:
 		values["read_on"] = local(event.timestamp)
 	if new and row.status not in ("Replied", "Done"):
 		values["status"] = STATUS_FIELD[new]
@@ -65,15 +70,7 @@ def apply_status(event: rules.StatusEvent) -> bool:
 			values["error_code"] = str(event.error_code or "")
 			values["error_message"] = event.error_title or _("Meta reported the message failed")
 	if values:
-		current_values = frappe.db.get_value(OUTREACH, row.name, list(values), as_dict=True)
-		# a replayed or late status never moves a date already set
-		values = {
-			k: v
-			for k, v in values.items()
-			if k in ("status", "error_code", "error_message") or not current_values.get(k)
-		}
-		if values:
-			frappe.db.set_value(OUTREACH, row.name, values)
+		frappe.db.set_value(OUTREACH, row.name, values)
 	return True
 
 

@@ -2,8 +2,6 @@
 counters at once, expiry, manual adjustments, referral bonuses, ERPNext's own Loyalty Program."""
 
 import random
-import subprocess
-import sys
 import time
 
 import frappe
@@ -13,6 +11,7 @@ from frappe.utils import add_days, cint, flt, getdate, nowdate
 from jewel_clienteling.domain import loyalty as rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.tests import fixtures as fx
+from jewel_clienteling.tests.utils import run_in_bench
 
 RING = "JC-RING-GLD-22K-PLK"
 NECKLACE = "JC-NECK-GLD-22K-PLK"
@@ -252,25 +251,8 @@ class TestTwoCounters(LoyaltyCase):
 		self.assertEqual(self.points(customer), 50)
 
 
-def run_probe(method: str, **kwargs) -> subprocess.Popen:
-	return subprocess.Popen(  # noqa: S603 - our own bench, fixed arguments
-		[
-			sys.executable,
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			frappe.local.site,
-			"execute",
-			f"jewel_clienteling.tests.loyalty_probe.{method}",
-			"--kwargs",
-			frappe.as_json(kwargs),
-		],
-		cwd=frappe.utils.get_bench_path() + "/sites",
-		stdout=subprocess.PIPE,
-		stderr=subprocess.STDOUT,
-		text=True,
-	)
+def run_probe(method: str, **kwargs):
+	return run_in_bench(f"jewel_clienteling.tests.loyalty_probe.{method}", **kwargs)
 
 
 def wait_for_drafts(customer: str, count: int, processes, timeout: float = 90) -> None:

@@ -1,8 +1,6 @@
 """The daily planner on a real site: the right customers, for the right reasons, with consent, once."""
 
 import os
-import subprocess
-import sys
 import time
 
 import frappe
@@ -13,7 +11,7 @@ from freezegun import freeze_time
 from jewel_clienteling.api import outreach as api
 from jewel_clienteling.services import planner
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import commit_and_run_queued_refresh
+from jewel_clienteling.tests.utils import commit_and_run_queued_refresh, run_in_bench
 
 RING = "JC-RING-GLD-22K-PLK"
 DIAMOND_RING = "JC-RING-PLT-950-DIA"
@@ -255,26 +253,6 @@ class TestPlanner(FrappeTestCase):
 class TestPlannerRuns(FrappeTestCase):
 	"""Real worker processes: two at once, and one killed halfway."""
 
-	def run_planner(self, method: str, **kwargs) -> subprocess.Popen:
-		return subprocess.Popen(  # noqa: S603 - our own bench, fixed arguments
-			[
-				sys.executable,
-				"-m",
-				"frappe.utils.bench_helper",
-				"frappe",
-				"--site",
-				frappe.local.site,
-				"execute",
-				method,
-				"--kwargs",
-				frappe.as_json(kwargs),
-			],
-			cwd=frappe.utils.get_bench_path() + "/sites",
-			stdout=subprocess.PIPE,
-			stderr=subprocess.STDOUT,
-			text=True,
-		)
-
 	def customers_with_birthdays(self, count: int, days_ahead: int) -> list[str]:
 		names = [customer() for _ in range(count)]
 		for name in names:
@@ -290,7 +268,7 @@ class TestPlannerRuns(FrappeTestCase):
 		names = self.customers_with_birthdays(25, 7)
 		today = nowdate()
 		args = {"first": today, "last": today, "today": today}
-		workers = [self.run_planner("jewel_clienteling.services.planner.plan_days", **args) for _ in range(2)]
+		workers = [run_in_bench("jewel_clienteling.services.planner.plan_days", **args) for _ in range(2)]
 		outputs = [worker.communicate(timeout=300)[0] for worker in workers]
 		self.assertEqual([worker.returncode for worker in workers], [0, 0], outputs)
 		self.assertEqual(self.planned(names), dict.fromkeys(names, 1))
@@ -298,9 +276,7 @@ class TestPlannerRuns(FrappeTestCase):
 	def test_a_planner_killed_halfway_is_finished_by_the_next_run(self):
 		names = self.customers_with_birthdays(12, 42)
 		today = nowdate()
-		worker = self.run_planner(
-			"jewel_clienteling.tests.planner_probe.plan_and_die", day=today, page_size=5
-		)
+		worker = run_in_bench("jewel_clienteling.tests.planner_probe.plan_and_die", day=today, page_size=5)
 		output = worker.communicate(timeout=300)[0]
 		self.assertEqual(worker.returncode, 9, output)
 		after_kill = self.planned(names)

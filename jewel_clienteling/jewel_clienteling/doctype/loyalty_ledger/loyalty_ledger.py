@@ -9,8 +9,8 @@ from frappe.utils import add_days, cint, getdate, nowdate
 from jewel_clienteling.domain import loyalty as rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.roles import require_manager
 
-MANAGERS = {"Clienteling Manager", "System Manager"}
 MANUAL_KINDS = (rules.ADJUST, rules.BONUS)
 
 
@@ -22,8 +22,7 @@ class LoyaltyLedger(Document):
 	def validate(self):
 		if not self.is_new():
 			frappe.throw(_("A Loyalty Ledger row is never changed. Post an adjustment instead."))
-		if not MANAGERS & set(frappe.get_roles()):
-			frappe.throw(_("Only a Clienteling Manager can adjust points by hand."), frappe.PermissionError)
+		require_manager(_("Only a Clienteling Manager can adjust points by hand."))
 		if self.entry_type not in MANUAL_KINDS:
 			frappe.throw(_("By hand you can post only an Adjust or a Bonus; the rest is posted by sales."))
 		if not (self.reason or "").strip():

@@ -1,0 +1,15 @@
+"""Who counts as a manager of clienteling: the app's own role, or a System Manager."""
+
+import frappe
+
+MANAGER_ROLES = ("Clienteling Manager", "System Manager")
+
+
+def is_manager() -> bool:
+	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
+
+
+def require_manager(message: str) -> None:
+	"""Refuse with a 403 and `message` (already translated) unless the user is a manager."""
+	if not is_manager():
+		frappe.throw(message, frappe.PermissionError)
