@@ -54,6 +54,30 @@ def customer_sales(customer: str) -> list[frappe._dict]:
 	return rows
 
 
+def mark_learnt(customer: str, sales: list[frappe._dict]) -> None:
+	"""Note on each invoice which state of it her profile has now learnt from, in the refresh's own
+	transaction: the sales it read (submitted) and her cancelled ones. A sale that commits while
+	she is being refreshed is not among `sales`, so it stays unlearnt and the sweep finds it."""
+	by_doctype = defaultdict(list)
+	for sale in sales:
+		by_doctype[sale.doctype].append(sale.name)
+	for doctype in SALE_DOCTYPES:
+		invoice = DocType(doctype)
+		if by_doctype[doctype]:
+			(
+				frappe.qb.update(invoice)
+				.set(invoice.jc_profile_seen, 1)
+				.where(invoice.name.isin(by_doctype[doctype]) & (invoice.jc_profile_seen != 1))
+				.run()
+			)
+		(
+			frappe.qb.update(invoice)
+			.set(invoice.jc_profile_seen, 2)
+			.where((invoice.customer == customer) & (invoice.docstatus == 2) & (invoice.jc_profile_seen != 2))
+			.run()
+		)
+
+
 def sale_lines(sales: list[frappe._dict]) -> list[frappe._dict]:
 	"""The item rows of those sales, each with its invoice's doctype, date and return link."""
 	by_doctype = defaultdict(list)

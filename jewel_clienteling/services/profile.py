@@ -72,6 +72,7 @@ def refresh_customer(customer: str, today=None) -> bool:
 	)
 
 	occasions.sync_captured(customer, kept)
+	facts.mark_learnt(customer, sales)
 	tickets = [(getdate(sale.posting_date), sale.base_grand_total) for sale in kept]
 	preferences.sync_inferred(customer, sales, tickets, today, settings)
 	attribution.sync(customer, sale_facts, settings)

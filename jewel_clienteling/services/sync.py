@@ -5,18 +5,17 @@ queues a refresh job for the customer (one per customer at a time). If Redis is 
 already safe, and the sweep below finds every sale whose customer was not refreshed since.
 """
 
+import time
+
 import frappe
-from frappe.query_builder import DocType, Interval
-from frappe.query_builder.functions import IfNull
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import Min
 from frappe.utils import add_to_date, getdate, now_datetime, nowdate
 
 from jewel_clienteling.services import facts, profile
 from jewel_clienteling.services import settings as clienteling_settings
 
 REFRESH_JOB = "jewel_clienteling.services.sync.run_refresh"
-# A sale that commits while its customer is being refreshed can carry a `modified` just before the
-# refresh began; looking back this far past the last refresh catches it on the next sweep.
-SETTLE_MINUTES = 10
 SWEEP_LOOKBACK_DAYS = 7
 
 
@@ -57,40 +56,52 @@ def run_refresh(customer: str) -> None:
 
 
 def customers_needing_refresh(limit: int = 500) -> list[str]:
-	"""Customers with a sale or cancellation they have not been refreshed for, newest facts only."""
+	"""Customers with a sale or cancellation their profile has not learnt from, the longest waiting
+	first, so a busy day's backlog is worked off in order and nobody waits behind the alphabet."""
 	since = add_to_date(now_datetime(), days=-SWEEP_LOOKBACK_DAYS)
-	customer_table = DocType("Customer")
 	walk_in = clienteling_settings.walk_in_customer()
-	found: list[str] = []
+	waiting_since: dict[str, object] = {}
 	for doctype in facts.SALE_DOCTYPES:
 		invoice, query = facts.sales_from(doctype)
-		refreshed = IfNull(customer_table.jc_profile_refreshed_on, "2000-01-01")
+		oldest = Min(invoice.modified)
 		query = (
-			query.join(customer_table)
-			.on(customer_table.name == invoice.customer)
-			.select(invoice.customer)
-			.distinct()
+			query.select(invoice.customer, oldest)
 			.where(
 				(invoice.docstatus > 0)
 				& (invoice.modified >= since)
-				& (invoice.modified > refreshed - Interval(minutes=SETTLE_MINUTES))
+				& (invoice.jc_profile_seen != invoice.docstatus)
 			)
+			.groupby(invoice.customer)
+			.orderby(oldest)
 			.limit(limit)
 		)
-		found.extend(row[0] for row in query.run() if row[0] != walk_in)
-	return sorted(set(found))[:limit]
+		if walk_in:
+			query = query.where(invoice.customer != walk_in)
+		for customer, modified in query.run():
+			if customer not in waiting_since or modified < waiting_since[customer]:
+				waiting_since[customer] = modified
+	return sorted(waiting_since, key=waiting_since.get)[:limit]
 
 
-def sweep(limit: int = 500) -> int:
+def sweep(batch: int = 500, max_seconds: float = 240) -> int:
 	"""Refresh every customer whose sales the after-commit job missed (Redis down, worker killed,
-	job failed). Safe to run at any time and in parallel: each refresh locks its customer."""
+	job failed), the longest waiting first, until none is left or the time is up (the next sweep
+	goes on from there). Safe to run at any time and in parallel: each refresh locks its customer.
+	A customer whose refresh fails is tried once per sweep."""
 	if not clienteling_settings.is_enabled():
 		return 0
-	done = 0
-	for customer in customers_needing_refresh(limit):
-		run_refresh(customer)
-		done += 1
-	return done
+	deadline = time.monotonic() + max_seconds
+	tried: set[str] = set()
+	while time.monotonic() < deadline:
+		waiting = [customer for customer in customers_needing_refresh(batch) if customer not in tried]
+		if not waiting:
+			break
+		for customer in waiting:
+			if time.monotonic() >= deadline:
+				break
+			run_refresh(customer)
+			tried.add(customer)
+	return len(tried)
 
 
 def customers_due(today=None, limit: int = 5000) -> list[str]:

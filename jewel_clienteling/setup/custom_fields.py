@@ -235,6 +235,8 @@ INVOICE_FIELDS = [
 	_ro("jc_points_value", "Currency", "Points Discount", "jc_loyalty_column", options="currency"),
 	_ro("jc_points_earned", "Int", "Points Earned", "jc_points_value"),
 	_ro("jc_loyalty_posted", "Check", "Points Posted", "jc_points_earned", hidden=1),
+	# the docstatus her profile last learnt from: the sweep looks for sales where it differs
+	_ro("jc_profile_seen", "Int", "Profile Learnt", "jc_loyalty_posted", hidden=1),
 ]
 
 ITEM_FIELDS = [

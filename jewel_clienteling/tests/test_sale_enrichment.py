@@ -7,7 +7,7 @@ from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, background_jobs, flt, getdate, nowdate
 from frappe.utils.background_jobs import get_job
 
-from jewel_clienteling.services import sync
+from jewel_clienteling.services import facts, sync
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import (
 	commit_and_run_queued_refresh,
@@ -17,6 +17,7 @@ from jewel_clienteling.tests.utils import (
 	refresh_job_id,
 )
 
+EVERYONE = 1_000_000  # whatever else the site still has waiting, look at all of it
 RING = "JC-RING-GLD-22K-PLK"
 PLATINUM_RING = "JC-RING-PLT-950-DIA"
 NECKLACE = "JC-NECK-GLD-22K-PLK"
@@ -205,7 +206,7 @@ class TestSaleEnrichment(FrappeTestCase):
 			self.assertEqual(sale.docstatus, 1)
 			frappe.db.commit()  # nosemgrep
 			self.assertIsNone(get_job(refresh_job_id(customer)))
-			self.assertNotIn(customer, sync.customers_needing_refresh())
+			self.assertNotIn(customer, sync.customers_needing_refresh(EVERYONE))
 			sync.run_refresh(customer)
 		self.assertEqual(profile(customer).jc_purchases, 0)
 		self.assertEqual(occasions(customer), [])
@@ -225,11 +226,11 @@ class TestSaleEnrichment(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("POS Invoice", sale.name, "docstatus"), 1)
 		self.assertEqual(profile(customer).jc_purchases, 0)
 
-		self.assertIn(customer, sync.customers_needing_refresh())
+		self.assertIn(customer, sync.customers_needing_refresh(EVERYONE))
 		sync.sweep()
 		self.assertEqual(profile(customer).jc_purchases, 1)
 		after_first_sweep = (profile(customer), preferences(customer))
-		sync.sweep()  # sweeps overlap on recent sales by design; a second one changes nothing
+		sync.sweep()  # a second sweep finds nothing of hers left to learn and changes nothing
 		self.assertEqual((profile(customer), preferences(customer)), after_first_sweep)
 
 	def test_failing_refresh_is_logged_and_retried_while_the_sale_stands(self):
@@ -246,13 +247,41 @@ class TestSaleEnrichment(FrappeTestCase):
 		self.assertTrue(
 			frappe.db.exists("Error Log", {"method": f"Clienteling: profile refresh failed for {customer}"})
 		)
-		self.assertIn(customer, sync.customers_needing_refresh(), "the sweep retries her")
+		self.assertIn(customer, sync.customers_needing_refresh(EVERYONE), "the sweep retries her")
 
 		# once the bad date is corrected on the sale, the next sweep succeeds
 		frappe.db.set_value("Sales Invoice", sale.name, "jc_occasion_date", "1998-02-10")
 		sync.sweep()
 		self.assertEqual(profile(customer).jc_purchases, 1)
 		self.assertEqual([(o.occasion_type, o.year) for o in occasions(customer)], [("Wedding", 1998)])
+
+	def test_sweep_finds_exactly_the_sales_and_cancellations_her_profile_has_not_learnt(self):
+		customer = fx.make_customer()
+		first = fx.make_pos_invoice(customer, [(RING, 50000)])
+		commit_and_run_queued_refresh(self, customer)
+		self.assertNotIn(
+			customer, sync.customers_needing_refresh(EVERYONE), "a learnt sale is not swept again"
+		)
+
+		# a refresh that read her sales just before the second sale committed learnt only the first
+		read_before = [row for row in facts.customer_sales(customer) if row.name == first.name]
+		second = fx.make_pos_invoice(customer, [(RING, 30000)])
+		facts.mark_learnt(customer, read_before)
+		frappe.db.commit()  # nosemgrep: the state the next sweep sees
+		self.assertIn(
+			customer, sync.customers_needing_refresh(EVERYONE), "the unread sale waits for the sweep"
+		)
+		sync.sweep()
+		self.assertEqual(profile(customer).jc_purchases, 2)
+		self.assertNotIn(customer, sync.customers_needing_refresh(EVERYONE))
+
+		second.reload()
+		second.cancel()
+		frappe.db.commit()  # nosemgrep
+		self.assertIn(customer, sync.customers_needing_refresh(EVERYONE), "a cancellation is news too")
+		sync.sweep()
+		self.assertEqual(profile(customer).jc_purchases, 1)
+		self.assertNotIn(customer, sync.customers_needing_refresh(EVERYONE))
 
 	def test_daily_job_moves_stage_when_she_drifts(self):
 		customer = fx.make_customer()
