@@ -44,7 +44,7 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
-		"* * * * *": ["jewel_clienteling.tasks.send_whatsapp"],
+		"* * * * *": ["jewel_clienteling.tasks.send_outreach"],
 	},
 	"daily_long": ["jewel_clienteling.tasks.daily"],
 }

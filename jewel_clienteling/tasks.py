@@ -2,10 +2,12 @@
 twice, in parallel, or after a missed day gives the same result."""
 
 import frappe
-from frappe.utils import add_to_date, now_datetime
+from frappe.utils import add_to_date, cint, now_datetime
 
-from jewel_clienteling.services import loyalty, sync, whatsapp
+from jewel_clienteling.services import channels, loyalty, sync, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
+
+OUTREACH_QUEUE = "jc_outreach"
 
 
 def sweep_missed_sales():
@@ -16,16 +18,34 @@ def sweep_missed_sales():
 		loyalty.sweep(add_to_date(now_datetime(), days=-sync.SWEEP_LOOKBACK_DAYS))
 
 
-def send_whatsapp():
-	"""Every minute: drain due WhatsApp outreach (one job at a time per site; each send is claimed)."""
+def send_outreach():
+	"""Every minute: drain due outreach of the channels that send by itself. WhatsApp runs as many
+	jobs as the settings' parallel senders (they share one pace through Redis); Email and SMS one.
+	Each job has a fixed id, so a job still running is not queued twice; each row is claimed."""
+	queue = outreach_queue()
 	if whatsapp.is_enabled():
+		for sender in range(max(cint(whatsapp.settings().senders) or 2, 1)):
+			frappe.enqueue(
+				"jewel_clienteling.services.whatsapp.drain",
+				queue=queue,
+				job_id=f"jewel_clienteling:whatsapp-drain:{sender}",
+				deduplicate=True,
+				max_seconds=50,
+			)
+	if channels.email_is_automatic() or channels.sms_is_automatic():
 		frappe.enqueue(
-			"jewel_clienteling.services.whatsapp.drain",
-			queue="short",
-			job_id="jewel_clienteling:whatsapp-drain",
+			"jewel_clienteling.services.channels.drain_others",
+			queue=queue,
+			job_id="jewel_clienteling:email-sms-drain",
 			deduplicate=True,
 			max_seconds=50,
 		)
+
+
+def outreach_queue() -> str:
+	"""The dedicated `jc_outreach` queue when the bench runs workers for it (common_site_config
+	`workers`), so sending never waits behind other jobs; else Frappe's short queue."""
+	return OUTREACH_QUEUE if OUTREACH_QUEUE in (frappe.conf.get("workers") or {}) else "short"
 
 
 def expire_points():

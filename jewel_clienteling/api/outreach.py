@@ -6,9 +6,10 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import cint, getdate, now_datetime, nowdate
+from frappe.utils import cint, get_datetime, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.services import channels
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import customer_contact
 from jewel_clienteling.services.roles import is_manager
@@ -53,9 +54,12 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 		limit_page_length=max(1, min(cint(limit), 1000)),
 	)
 	region = clienteling_settings.get_settings().default_region or "IN"
+	automatic = channels.automatic_channels()
 	groups: dict[str, dict] = {}
 	for row in rows:
-		row.whatsapp_link = rules.whatsapp_link(row.phone, row.message or "", region)
+		if channels.sends_by_itself(row, automatic):
+			continue  # a job sends it; nobody needs to
+		row.whatsapp_link = channels.manual_link(row, region)
 		key = row.assigned_to or ""
 		if key not in groups:
 			groups[key] = {
@@ -74,6 +78,8 @@ def mark_done(name: str, message: str | None = None) -> dict:
 	doc = frappe.get_doc(OUTREACH, name)
 	if doc.status not in OPEN:
 		frappe.throw(_("This outreach is already {0}.").format(_(doc.status)))
+	if doc.claimed_until and get_datetime(doc.claimed_until) > now_datetime():
+		frappe.throw(_("This message is being sent right now; it needs nothing from you."))
 	if doc.purpose == rules.MARKETING:
 		_check_marketing_consent(doc.customer)
 	if message is not None:

@@ -142,7 +142,7 @@ class Queue:
 				"preferred_category": taste or "",
 				**candidate.context,
 			}
-			template = self.drafter.pick(
+			template = candidate.context.get("outreach_template") or self.drafter.pick(
 				candidate.reason, candidate.step, candidate.context.get("occasion_type") or ""
 			)
 			message = self.drafter.draft(template, context)

@@ -43,8 +43,8 @@ class Drafter:
 			return ""
 
 	def _compiled(self, template: str | None):
-		if not template or template in self.broken:
-			return None
+		if not template or template in self.broken or template not in self.sources:
+			return None  # none, broken, or switched off
 		if template not in self.compiled:
 			try:
 				self.compiled[template] = environment().from_string(self.sources[template])

@@ -9,22 +9,21 @@ runs inside a sale: the queue is filled by the planner and drained by jobs.
 
 import json
 import time
-from datetime import timedelta
 
 import frappe
 import requests
 from frappe import _
-from frappe.query_builder import DocType
-from frappe.utils import add_to_date, cint, flt, get_datetime, now_datetime
+from frappe.utils import cint, flt, get_datetime, now_datetime
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.services import claims
 
 SETTINGS = "WhatsApp Settings"
-OUTREACH = "Client Outreach"
-CLAIM_MINUTES = 5
+OUTREACH = claims.OUTREACH
 PAGE = 200
+rules_channel = "WhatsApp"
 
 
 def settings():
@@ -67,6 +66,19 @@ def approved_templates() -> dict[tuple[str, str], frappe._dict]:
 
 def template_for(templates: dict, reason: str, step: str):
 	return templates.get((reason, step or "")) or templates.get((reason, ""))
+
+
+def named_template(row):
+	"""The template the outreach itself names (a campaign chooses its own), when it is enabled."""
+	wanted = (json.loads(row.context) if row.context else {}).get("whatsapp_template")
+	if not wanted:
+		return None
+	return frappe.db.get_value(
+		"WhatsApp Template",
+		{"name": wanted, "enabled": 1},
+		["name", "template_name", "language", "category", "reason", "step"],
+		as_dict=True,
+	)
 
 
 def template_parameters(template_name: str) -> list[str]:
@@ -116,40 +128,6 @@ def recipient_is_free(phone: str, gap_seconds: float) -> bool:
 # --- the drain ----------------------------------------------------------------------------------
 
 
-def claim(token: str, now, reasons: list[str], limit: int = PAGE) -> list[frappe._dict]:
-	"""Mark up to `limit` due WhatsApp outreach as ours for a few minutes; return them."""
-	if not reasons:
-		return []
-	outreach = DocType(OUTREACH)
-	due = (
-		(outreach.channel == "WhatsApp")
-		& (outreach.status == "Due")
-		& outreach.wa_message_id.isnull()
-		& outreach.reason.isin(reasons)
-		& (outreach.send_after.isnull() | (outreach.send_after <= now))
-		& (outreach.next_attempt_on.isnull() | (outreach.next_attempt_on <= now))
-		& (outreach.claimed_until.isnull() | (outreach.claimed_until < now))
-	)
-	names = [
-		row[0]
-		for row in frappe.qb.from_(outreach)
-		.select(outreach.name)
-		.where(due)
-		.orderby(outreach.due_date)
-		.orderby(outreach.name)
-		.limit(limit)
-		.run()
-	]
-	if not names:
-		return []
-	# the same conditions again inside the UPDATE: a row another worker claimed meanwhile is left alone
-	frappe.qb.update(outreach).set(outreach.claim, token).set(
-		outreach.claimed_until, now + timedelta(minutes=CLAIM_MINUTES)
-	).where(outreach.name.isin(names) & due).run()
-	frappe.db.commit()  # nosemgrep: the claim must be visible to the other workers
-	return frappe.get_all(OUTREACH, filters={"claim": token}, fields=["*"], order_by="due_date, name")
-
-
 def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
 	"""Send what is due until nothing is, or `max_seconds` have passed. Safe in parallel."""
 	result = {"sent": 0, "failed": 0, "retrying": 0, "skipped": 0, "deferred": 0}
@@ -162,7 +140,7 @@ def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
 	session = http_session()
 	started = time.monotonic()
 	while time.monotonic() - started < max_seconds:
-		rows = claim(token, now_datetime(), reasons, page)
+		rows = claims.claim(token, now_datetime(), rules_channel, reasons, page)
 		if not rows:
 			break
 		for row in rows:
@@ -174,16 +152,9 @@ def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
 
 def send_one(row, config, templates, session) -> str:
 	"""Send one outreach and record what happened: sent, retrying, failed, skipped or deferred."""
-	customer = frappe.db.get_value(
-		"Customer",
-		row.customer,
-		["jc_do_not_contact", "jc_whatsapp_opt_in", "jc_whatsapp_last_inbound"],
-		as_dict=True,
-	)
-	if not customer or (
-		row.purpose == "Marketing" and (customer.jc_do_not_contact or not customer.jc_whatsapp_opt_in)
-	):
-		return _finish(row, "Skipped", _("No WhatsApp consent when it was time to send."))
+	customer = claims.customer_consent(row.customer)
+	if not claims.may_send(row, customer):
+		return claims.finish(row, "Skipped", _("No WhatsApp consent when it was time to send."))
 	try:
 		to = rules.recipient_digits(row.phone or "")
 		in_window = rules.window_open(
@@ -193,10 +164,10 @@ def send_one(row, config, templates, session) -> str:
 		if in_window and row.message and not row.error_code == "131047":
 			payload = rules.build_text_payload(to, row.message)
 		else:
-			template = template_for(templates, row.reason, row.step)
+			template = named_template(row) or template_for(templates, row.reason, row.step)
 			if not template:
 				# no approved template for this step: look again in an hour (a manager may map one)
-				return _release(row, "deferred", seconds=3600)
+				return claims.release(row, "deferred", seconds=3600)
 			payload = rules.build_template_payload(
 				to,
 				template.template_name,
@@ -204,60 +175,24 @@ def send_one(row, config, templates, session) -> str:
 				parameter_values(template_parameters(template.name), row),
 			)
 	except rules.MessagingError as error:
-		return _finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)
+		return claims.finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)
 	if not recipient_is_free(to, flt(config.recipient_gap_seconds) or 6):
-		return _release(row, "deferred", seconds=flt(config.recipient_gap_seconds) or 6)
+		return claims.release(row, "deferred", seconds=flt(config.recipient_gap_seconds) or 6)
 	wait_for_slot(config.phone_number_id, cint(config.messages_per_second) or 80)
 	response = _post(session, config, payload)
 	attempts = cint(row.attempts) + 1
 	if response.ok:
-		frappe.db.set_value(
-			OUTREACH,
-			row.name,
-			{
-				"status": "Sent",
-				"wa_message_id": response.message_id,
-				"sent_on": now_datetime(),
-				"attempts": attempts,
-				"claim": None,
-				"claimed_until": None,
-				"error_code": None,
-				"error_message": None,
-			},
-		)
-		return "sent"
+		return claims.sent(row, attempts, wa_message_id=response.message_id)
 	outcome = response.outcome
 	if outcome.reason != "pair_rate":
 		frappe.cache.delete(frappe.cache.make_key(f"jc:wa:to:{to}"))  # nothing reached her
 	text = f"({response.error_code}) {response.error_title or response.error_message or ''}".strip()
 	if outcome.retry and not rules.should_give_up(outcome, attempts, cint(config.max_attempts) or 6):
-		frappe.db.set_value(
-			OUTREACH,
-			row.name,
-			{
-				"attempts": attempts,
-				"next_attempt_on": add_to_date(now_datetime(), seconds=rules.retry_delay(outcome, attempts)),
-				"error_code": str(response.error_code or response.http_status or "timeout"),
-				"error_message": text,
-				"claim": None,
-				"claimed_until": None,
-			},
-		)
-		return "retrying"
+		code = str(response.error_code or response.http_status or "timeout")
+		return claims.retry_later(row, attempts, rules.retry_delay(outcome, attempts), code, text)
 	if outcome.needs_template and row.error_code != "131047":
-		frappe.db.set_value(
-			OUTREACH,
-			row.name,
-			{
-				"attempts": attempts,
-				"error_code": "131047",
-				"error_message": text,
-				"claim": None,
-				"claimed_until": None,
-			},
-		)
-		return "retrying"
-	return _finish(
+		return claims.retry_later(row, attempts, 0, "131047", text)  # at once, as a template
+	return claims.finish(
 		row, "Failed", text, code=str(response.error_code or response.http_status or ""), attempts=attempts
 	)
 
@@ -274,28 +209,3 @@ def _post(session, config, payload) -> rules.SendResult:
 	except requests.RequestException:
 		return rules.parse_send_response(None, b"")
 	return rules.parse_send_response(reply.status_code, reply.content)
-
-
-def _finish(row, status: str, why: str, code: str = "", attempts: int | None = None) -> str:
-	frappe.db.set_value(
-		OUTREACH,
-		row.name,
-		{
-			"status": status,
-			"skip_reason": why,
-			"error_code": code or None,
-			"error_message": why if status == "Failed" else None,
-			"attempts": attempts if attempts is not None else row.attempts,
-			"claim": None,
-			"claimed_until": None,
-		},
-	)
-	return "failed" if status == "Failed" else "skipped"
-
-
-def _release(row, outcome: str, seconds: float = 0) -> str:
-	values = {"claim": None, "claimed_until": None}
-	if seconds:
-		values["next_attempt_on"] = add_to_date(now_datetime(), seconds=seconds)
-	frappe.db.set_value(OUTREACH, row.name, values)
-	return outcome
