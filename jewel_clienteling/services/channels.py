@@ -16,6 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, now_datetime
 
+from jewel_clienteling.domain import messaging as rules
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.services import claims, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
@@ -131,10 +132,14 @@ def send_sms(row, customer) -> str:
 		send_through_gateway([row.phone], row.message, success_msg=False)
 	except Exception as error:
 		frappe.db.rollback(save_point="jc_send_sms")
+		# the gateway's answer sorted like Meta's: 5xx, 429 and no answer back off, other 4xx fail
+		status = getattr(getattr(error, "response", None), "status_code", None)
+		outcome = rules.classify_error(status, None)
+		code = str(status or "gateway")
 		text = f"{type(error).__name__}: {error}"[:500]
-		if attempts >= MAX_ATTEMPTS:
-			return claims.finish(row, "Failed", text, code="gateway", attempts=attempts)
-		return claims.retry_later(row, attempts, min(60 * 2 ** (attempts - 1), 3600), "gateway", text)
+		if rules.should_give_up(outcome, attempts, MAX_ATTEMPTS):
+			return claims.finish(row, "Failed", text, code=code, attempts=attempts)
+		return claims.retry_later(row, attempts, rules.retry_delay(outcome, attempts), code, text)
 	return claims.sent(row, attempts)
 
 

@@ -166,7 +166,7 @@ class TestEmailAndSMS(ChannelTestCase):
 		gateway.fail_for(number, 1, 503)
 		channels.drain_others(max_seconds=10)
 		waiting = row(name)
-		self.assertEqual((waiting.status, waiting.attempts, waiting.error_code), ("Due", 1, "gateway"))
+		self.assertEqual((waiting.status, waiting.attempts, waiting.error_code), ("Due", 1, "503"))
 		self.assertGreater(waiting.next_attempt_on, now_datetime())
 		self.assertEqual(gateway.sent_to(number), [])
 
@@ -176,6 +176,12 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.assertEqual(row(name).status, "Sent")
 		self.assertEqual(gateway.sent_to(number), [{"to": number, "text": planned.message}])
 		self.assertTrue(frappe.db.exists("SMS Log", {"requested_numbers": number}))
+
+		# a gateway that refuses the request itself (4xx) is not retried blindly
+		refused = plan(customer, rules.POINTS_EXPIRING)
+		gateway.fail_for(number, 1, 400)
+		channels.drain_others(max_seconds=10)
+		self.assertEqual((row(refused).status, row(refused).error_code), ("Failed", "400"))
 
 	def test_channels_that_do_not_send_by_themselves_leave_the_message_to_the_associate(self):
 		customer = fx.make_customer(mobile_no=phone(), jc_sms_opt_in=1, jc_preferred_channel="SMS")

@@ -6,7 +6,7 @@ import threading
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, get_test_client, getdate, now_datetime, nowdate
+from frappe.utils import add_to_date, flt, get_test_client, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import whatsapp
@@ -18,6 +18,7 @@ from jewel_clienteling.testing.whatsapp_server import (
 	status_payload,
 )
 from jewel_clienteling.tests import fixtures as fx
+from jewel_clienteling.tests.utils import commit_and_run_queued_refresh
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
@@ -183,6 +184,18 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertEqual(len(self.api.sent_to(phone)), 1)
 		self.assertIn(self.outreach(later).status, ("Skipped",))
 
+		# she comes in and buys: the sale is credited to the greeting that reached her
+		sale = fx.make_pos_invoice(customer, [("JC-RING-GLD-22K-PLK", 50000)])
+		commit_and_run_queued_refresh(self, customer)
+		credited = frappe.db.get_value(
+			"Client Outreach", name, ["attributed_sale", "attributed_amount"], as_dict=True
+		)
+		self.assertEqual(credited.attributed_sale, sale.name)
+		self.assertEqual(flt(credited.attributed_amount), flt(sale.base_grand_total))
+		self.assertIsNone(
+			frappe.db.get_value("Client Outreach", later, "attributed_sale"), "never reached her"
+		)
+
 	def test_an_unsigned_or_wrongly_signed_webhook_is_refused_and_changes_nothing(self):
 		customer = self.customer()
 		digits = frappe.db.get_value("Customer", customer, "mobile_no").lstrip("+")
@@ -266,3 +279,73 @@ class TestWhatsApp(FrappeTestCase):
 		whatsapp.drain(max_seconds=5)
 		row = self.outreach(lost)
 		self.assertEqual((row.status, row.error_code), ("Failed", "131026"))
+
+	def test_signed_bodies_with_missing_parts_or_an_unparseable_sender_are_acknowledged_and_stored_safely(
+		self,
+	):
+		for body in ({}, {"object": "whatsapp_business_account"}, {"entry": [{"changes": [{"value": {}}]}]}):
+			self.assertEqual(self.webhook(body).status_code, 200, body)
+		digits = "12ab"  # not a phone number anywhere
+		payload = inbound_text_payload(digits, "STOP")
+		self.assertEqual(self.webhook(payload).status_code, 200)
+		frappe.db.rollback()
+		message_id = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
+		stored = frappe.db.get_value(
+			"WhatsApp Message", {"message_id": message_id}, ["customer", "text"], as_dict=True
+		)
+		# either kept for a person to read, unlinked, or left out as unreadable: never linked to anyone
+		self.assertTrue(stored is None or stored.customer is None, stored)
+		self.assertEqual(frappe.db.count("Consent Change", {"evidence": message_id}), 0)
+
+	def test_inside_her_24_hour_window_the_drafted_text_goes_out_and_outside_only_the_template(self):
+		customer = self.customer()
+		phone = frappe.db.get_value("Customer", customer, "mobile_no")
+		outside = self.plan(customer)
+		whatsapp.drain(max_seconds=10)
+		self.assertEqual(self.outreach(outside).status, "Sent")
+		self.assertEqual(self.api.sent_to(phone)[-1]["type"], "template")
+
+		self.assertEqual(
+			self.webhook(inbound_text_payload(phone.lstrip("+"), "Do you have jhumkas?")).status_code, 200
+		)
+		frappe.db.set_value("Client Outreach", outside, "status", "Done")  # that conversation is over
+		inside = self.plan(customer, "Anniversary")
+		frappe.db.set_value("Client Outreach", inside, "send_after", None)
+		frappe.db.commit()  # nosemgrep
+		frappe.cache.delete(frappe.cache.make_key(f"jc:wa:to:{phone.lstrip('+')}"))  # as if 6 s had passed
+		whatsapp.drain(max_seconds=10)
+		last = self.api.sent_to(phone)[-1]
+		self.assertEqual(last["type"], "text")
+		self.assertEqual(last["text"]["body"], frappe.db.get_value("Client Outreach", inside, "message"))
+
+	def test_a_template_with_an_empty_parameter_is_refused_before_sending_with_the_reason_kept(self):
+		if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_we_miss_you"}):
+			frappe.get_doc(
+				{
+					"doctype": "WhatsApp Template",
+					"template_name": "jc_we_miss_you",
+					"language": "en",
+					"category": "Marketing",
+					"reason": "Occasion",
+					"step": "empty",
+					"parameters": [{"source": "first_name"}, {"source": "favourite_piece"}],
+				}
+			).insert()
+		customer = self.customer()
+		today = getdate(nowdate())
+		candidate = rules.Candidate(
+			customer=customer,
+			reason=rules.OCCASION,
+			reference_doctype="Customer",
+			reference_name=customer,
+			cycle=f"{today}/{frappe.generate_hash(length=6)}",
+			due_date=today,
+			step="empty",
+		)
+		Queue(today=today, now=f"{today} 12:00:00").add([candidate])
+		frappe.db.commit()  # nosemgrep
+		name = frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
+		whatsapp.drain(max_seconds=10)
+		row = self.outreach(name)
+		self.assertEqual((row.status, row.error_code), ("Failed", "empty_parameter"))
+		self.assertEqual(self.api.sent_to(frappe.db.get_value("Customer", customer, "mobile_no")), [])
