@@ -11,7 +11,7 @@ from jewel_clienteling.services import snapshot
 @frappe.whitelist(methods=["GET", "POST"])
 def get_snapshot(customer: str) -> dict:
 	"""Her profile, upcoming occasions, preferences, last purchases and notes."""
-	frappe.has_permission("Customer", "read", throw=True)
+	frappe.has_permission("Customer", "read", customer, throw=True)
 	return snapshot.build(customer)
 
 

@@ -45,8 +45,8 @@ def move(
 @frappe.whitelist(methods=["POST"])
 def acknowledge_weight(name: str, note: str, weight_out: float | None = None) -> dict:
 	"""A manager weighs the piece (or confirms the weight out) and signs off the difference, with why."""
-	repairs.check_may_acknowledge()
 	frappe.has_permission(TICKET, "write", name, throw=True)
+	repairs.check_may_acknowledge()
 	ticket = frappe.get_doc(TICKET, name)
 	if weight_out is not None:
 		ticket.weight_out = flt(weight_out)
