@@ -118,7 +118,7 @@ def remove_custom_fields():
 		if frappe.db.has_column(doctype, fieldname):
 			by_doctype.setdefault(doctype, []).append(fieldname)
 	for doctype, columns in by_doctype.items():
-		drops = ", ".join(f"DROP COLUMN `{column}`" for column in columns)
+		drops = ", ".join(f"DROP COLUMN IF EXISTS `{column}`" for column in columns)
 		frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` {drops}, FORCE")
 	for doctype in {doctype for doctype, _fieldname in field_names()}:
 		frappe.clear_cache(doctype=doctype)
