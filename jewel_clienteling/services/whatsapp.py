@@ -23,7 +23,7 @@ from jewel_clienteling.services import claims
 SETTINGS = "WhatsApp Settings"
 OUTREACH = claims.OUTREACH
 PAGE = 200
-rules_channel = "WhatsApp"
+CHANNEL = "WhatsApp"
 
 
 def settings():
@@ -157,7 +157,7 @@ def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
 	session = http_session()
 	started = time.monotonic()
 	while time.monotonic() - started < max_seconds:
-		rows = claims.claim(token, now_datetime(), rules_channel, reasons, page)
+		rows = claims.claim(token, now_datetime(), CHANNEL, reasons, page)
 		if not rows:
 			break
 		for row in rows:
