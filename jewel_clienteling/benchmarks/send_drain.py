@@ -19,6 +19,7 @@ from frappe.utils import get_bench_path, now_datetime, nowdate
 
 from jewel_clienteling.domain import messaging
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.tests.utils import whatsapp_template
 
 TOKEN = "bench-token"  # noqa: S105 - the stand-in server's token
 NUMBER_ID = "777000"
@@ -87,18 +88,7 @@ def _configure(base_url: str, per_second: int, gap: float) -> dict:
 		}
 	)
 	config.save()
-	if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_bench_greeting", "enabled": 1}):
-		frappe.get_doc(
-			{
-				"doctype": "WhatsApp Template",
-				"template_name": "jc_bench_greeting",
-				"language": "en",
-				"category": "Marketing",
-				"reason": "Occasion",
-				"step": "bench",
-				"parameters": [{"source": "first_name"}],
-			}
-		).insert()
+	whatsapp_template("jc_bench_greeting", "Occasion", ["first_name"], step="bench")
 	frappe.db.commit()  # nosemgrep
 	return old
 

@@ -13,7 +13,7 @@ from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.testing.sms_gateway import SMSGateway
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import run_in_bench
+from jewel_clienteling.tests.utils import run_in_bench, whatsapp_template
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 OUTREACH = "Client Outreach"
@@ -209,33 +209,8 @@ class TestWhatsAppWorkers(ChannelTestCase):
 			}
 		)
 		config.save()
-		self.template = frappe.db.get_value("WhatsApp Template", {"template_name": "jc_campaign_preview"})
-		if not self.template:
-			self.template = (
-				frappe.get_doc(
-					{
-						"doctype": "WhatsApp Template",
-						"template_name": "jc_campaign_preview",
-						"language": "en",
-						"category": "Marketing",
-						"reason": "Campaign",
-						"parameters": [{"source": "first_name"}, {"source": "campaign"}],
-					}
-				)
-				.insert()
-				.name
-			)
-		if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_birthday_wishes"}):
-			frappe.get_doc(
-				{
-					"doctype": "WhatsApp Template",
-					"template_name": "jc_birthday_wishes",
-					"language": "en",
-					"category": "Marketing",
-					"reason": "Occasion",
-					"parameters": [{"source": "first_name"}, {"source": "occasion_type"}],
-				}
-			).insert()
+		self.template = whatsapp_template("jc_campaign_preview", "Campaign", ["first_name", "campaign"])
+		whatsapp_template("jc_birthday_wishes", "Occasion", ["first_name", "occasion_type"])
 		frappe.db.commit()  # nosemgrep: the workers read them
 
 		def switch_off():

@@ -18,7 +18,7 @@ from jewel_clienteling.testing.whatsapp_server import (
 	status_payload,
 )
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import commit_and_run_queued_refresh
+from jewel_clienteling.tests.utils import commit_and_run_queued_refresh, whatsapp_template
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
@@ -48,17 +48,7 @@ class TestWhatsApp(FrappeTestCase):
 			}
 		)
 		config.save()
-		if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_birthday_wishes"}):
-			frappe.get_doc(
-				{
-					"doctype": "WhatsApp Template",
-					"template_name": "jc_birthday_wishes",
-					"language": "en",
-					"category": "Marketing",
-					"reason": "Occasion",
-					"parameters": [{"source": "first_name"}, {"source": "occasion_type"}],
-				}
-			).insert()
+		whatsapp_template("jc_birthday_wishes", "Occasion", ["first_name", "occasion_type"])
 		frappe.db.commit()  # nosemgrep: webhook requests run in their own transactions
 
 		def switch_off():
@@ -319,18 +309,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertEqual(last["text"]["body"], frappe.db.get_value("Client Outreach", inside, "message"))
 
 	def test_a_template_with_an_empty_parameter_is_refused_before_sending_with_the_reason_kept(self):
-		if not frappe.db.exists("WhatsApp Template", {"template_name": "jc_we_miss_you"}):
-			frappe.get_doc(
-				{
-					"doctype": "WhatsApp Template",
-					"template_name": "jc_we_miss_you",
-					"language": "en",
-					"category": "Marketing",
-					"reason": "Occasion",
-					"step": "empty",
-					"parameters": [{"source": "first_name"}, {"source": "favourite_piece"}],
-				}
-			).insert()
+		whatsapp_template("jc_we_miss_you", "Occasion", ["first_name", "favourite_piece"], step="empty")
 		customer = self.customer()
 		today = getdate(nowdate())
 		candidate = rules.Candidate(
