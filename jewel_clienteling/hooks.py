@@ -18,7 +18,20 @@ before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
 # Tests: complete ERPNext's setup wizard on a fresh site and make our fixtures
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 
-doctype_js = {"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js"}
+doctype_js = {
+	"Customer": "public/js/customer.js",
+	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
+}
+
+# Frappe's deletion and download requests for an associate's own account (a customer has no User:
+# her requests go through api/privacy.py instead). An associate's name or email in these is replaced.
+user_data_fields = [
+	{"doctype": "Customer Note", "filter_by": "owner", "partial": 1},
+	{"doctype": "Client Outreach", "filter_by": "assigned_to", "partial": 1},
+	{"doctype": "Loyalty Ledger", "filter_by": "posted_by", "partial": 1},
+	{"doctype": "Repair Ticket", "filter_by": "owner", "partial": 1},
+	{"doctype": "Clienteling Privacy Log", "filter_by": "done_by", "partial": 1},
+]
 
 # QR codes on the repair intake receipt
 jinja = {"methods": ["jewel_clienteling.services.repairs.qr_code"]}

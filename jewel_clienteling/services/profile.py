@@ -25,7 +25,12 @@ def refresh_customer(customer: str, today=None) -> bool:
 	settings = clienteling_settings.get_settings()
 	if customer == clienteling_settings.walk_in_customer(settings):
 		return False
-	if not frappe.db.get_value("Customer", customer, "name", for_update=True):
+	erased = frappe.db.get_value("Customer", customer, ["name", "jc_erased_on"], for_update=True)
+	if not erased:
+		return False
+	if erased[1]:
+		# her data was erased at her request: learn nothing, but let the sweep know it looked
+		facts.mark_learnt(customer, facts.customer_sales(customer))
 		return False
 
 	today = getdate(today or nowdate())

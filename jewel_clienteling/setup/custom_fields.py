@@ -146,10 +146,18 @@ CUSTOMER_FIELDS = [
 	{"fieldname": "jc_consent_column_2", "fieldtype": "Column Break", "insert_after": "jc_sms_opt_in_via"},
 	*_consent("Email", "jc_consent_column_2"),
 	_ro(
+		"jc_erased_on",
+		"Datetime",
+		"Clienteling Data Erased On",
+		"jc_email_opt_in_via",
+		description="At her request: the app forgot what it knew and will not contact her or rebuild her profile",
+		depends_on="jc_erased_on",
+	),
+	_ro(
 		"jc_whatsapp_last_inbound",
 		"Datetime",
 		"Last WhatsApp From Her",
-		"jc_email_opt_in_via",
+		"jc_erased_on",
 		description="Free-text replies are allowed for 24 hours after this",
 	),
 	{

@@ -1,0 +1,74 @@
+// Copyright (c) 2026, jewel_clienteling contributors
+// For license information, please see license.txt
+
+// Her access and erasure requests, for managers, under Privacy on the Customer form.
+frappe.ui.form.on("Customer", {
+	refresh(frm) {
+		if (frm.is_new() || !frappe.user.has_role(["Clienteling Manager", "System Manager"])) return;
+		const group = __("Privacy");
+		frm.add_custom_button(__("Export Her Clienteling Data"), () => jc_export(frm), group);
+		if (!frm.doc.jc_erased_on) {
+			frm.add_custom_button(__("Erase Her Clienteling Data"), () => jc_erase(frm), group);
+		}
+	},
+});
+
+function jc_export(frm) {
+	frappe.prompt(
+		{ fieldname: "request_reference", fieldtype: "Data", label: __("Her Request (reference)") },
+		(values) => {
+			frappe
+				.call({
+					method: "jewel_clienteling.api.privacy.export_customer",
+					args: { customer: frm.doc.name, request_reference: values.request_reference },
+					freeze: true,
+				})
+				.then((r) => {
+					const blob = new Blob([JSON.stringify(r.message, null, 1)], { type: "application/json" });
+					const link = document.createElement("a");
+					link.href = URL.createObjectURL(blob);
+					link.download = `${frappe.scrub(frm.doc.name)}-clienteling-data.json`;
+					link.click();
+					URL.revokeObjectURL(link.href);
+				});
+		},
+		__("Export Her Clienteling Data"),
+		__("Download")
+	);
+}
+
+function jc_erase(frm) {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Erase Her Clienteling Data"),
+		fields: [
+			{
+				fieldtype: "HTML",
+				options: `<p>${__(
+					"Her occasions, preferences, notes, messages and consent details are erased, and she is not contacted again. Her invoices, loyalty points and repair tickets stay, as the law and the books need them. This cannot be undone."
+				)}</p>`,
+			},
+			{ fieldname: "request_reference", fieldtype: "Data", label: __("Her Request (reference)") },
+			{
+				fieldname: "confirm_name",
+				fieldtype: "Data",
+				reqd: 1,
+				label: __("Type her name to confirm: {0}", [frappe.utils.escape_html(frm.doc.customer_name)]),
+			},
+		],
+		primary_action_label: __("Erase"),
+		primary_action(values) {
+			frappe
+				.call({
+					method: "jewel_clienteling.api.privacy.erase_customer",
+					args: { customer: frm.doc.name, ...values },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Her clienteling data was erased."), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+}
