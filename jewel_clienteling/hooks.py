@@ -36,6 +36,23 @@ user_data_fields = [
 # QR codes on the repair intake receipt
 jinja = {"methods": ["jewel_clienteling.services.repairs.qr_code"]}
 
+# Associates limited to their store (a User Permission on POS Profile) see only its customers' records
+_STORE_RECORDS = (
+	"Occasion",
+	"Preference",
+	"Customer Note",
+	"Client Outreach",
+	"WhatsApp Message",
+	"Consent Change",
+	"Repair Ticket",
+	"Loyalty Ledger",
+	"Clienteling Privacy Log",
+)
+permission_query_conditions = dict.fromkeys(
+	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"
+)
+has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store_access.has_permission")
+
 doc_events = {
 	"POS Invoice": {
 		"before_validate": "jewel_clienteling.overrides.invoice.before_validate",

@@ -39,6 +39,7 @@ def _sales_query(doctype: str, customer: str):
 		invoice.is_return,
 		invoice.return_against,
 		invoice.owner,
+		invoice.pos_profile,
 		*(invoice[field] for field in CAPTURE_FIELDS),
 	).where((invoice.customer == customer) & (invoice.docstatus == 1))
 

@@ -50,7 +50,7 @@ INTERNAL = {
 	"modified_by",
 	"jc_profile_seen",
 }
-KEPT_ON_CUSTOMER = {"jc_erased_on", "jc_do_not_contact"}
+KEPT_ON_CUSTOMER = {"jc_erased_on", "jc_do_not_contact", "jc_home_store"}
 
 
 def pseudonym(customer: str) -> str:

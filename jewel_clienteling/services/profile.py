@@ -25,10 +25,12 @@ def refresh_customer(customer: str, today=None) -> bool:
 	settings = clienteling_settings.get_settings()
 	if customer == clienteling_settings.walk_in_customer(settings):
 		return False
-	erased = frappe.db.get_value("Customer", customer, ["name", "jc_erased_on"], for_update=True)
-	if not erased:
+	current = frappe.db.get_value(
+		"Customer", customer, ["name", "jc_erased_on", "jc_home_store"], as_dict=True, for_update=True
+	)
+	if not current:
 		return False
-	if erased[1]:
+	if current.jc_erased_on:
 		# her data was erased at her request: learn nothing, but let the sweep know it looked
 		facts.mark_learnt(customer, facts.customer_sales(customer))
 		return False
@@ -55,10 +57,12 @@ def refresh_customer(customer: str, today=None) -> bool:
 		due_on = tier_recheck
 	kept_names = {sale.invoice for sale, amount in net_sales(sale_facts)[0] if amount > 0}
 	kept = [sale for sale in sales if f"{sale.doctype}::{sale.name}" in kept_names]
+	home_store = current.jc_home_store or next((sale.pos_profile for sale in kept if sale.pos_profile), None)
 	frappe.db.set_value(
 		"Customer",
 		customer,
 		{
+			"jc_home_store": home_store,
 			"jc_first_purchase_date": stats.first_purchase_date,
 			"jc_last_purchase_date": stats.last_purchase_date,
 			"jc_visits": stats.visits,

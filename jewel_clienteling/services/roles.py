@@ -5,8 +5,8 @@ import frappe
 MANAGER_ROLES = ("Clienteling Manager", "System Manager")
 
 
-def is_manager() -> bool:
-	return bool(set(MANAGER_ROLES) & set(frappe.get_roles()))
+def is_manager(user: str | None = None) -> bool:
+	return bool(set(MANAGER_ROLES) & set(frappe.get_roles(user)))
 
 
 def require_manager(message: str) -> None:

@@ -104,9 +104,19 @@ CUSTOMER_FIELDS = [
 		description="Who sold her last purchase; her outreach goes to them when she has no preferred associate",
 	),
 	{
+		"fieldname": "jc_home_store",
+		"fieldtype": "Link",
+		"options": "POS Profile",
+		"label": "Home Store",
+		"insert_after": "jc_last_served_by",
+		"no_copy": 1,
+		"in_standard_filter": 1,
+		"description": "The counter she first bought at. Associates limited to a store see its customers",
+	},
+	{
 		"fieldname": "jc_relationship_column",
 		"fieldtype": "Column Break",
-		"insert_after": "jc_last_served_by",
+		"insert_after": "jc_home_store",
 	},
 	{
 		"fieldname": "jc_referred_by",
