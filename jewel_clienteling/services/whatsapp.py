@@ -145,8 +145,9 @@ def recipient_is_free(phone: str, gap_seconds: float) -> bool:
 # --- the drain ----------------------------------------------------------------------------------
 
 
-def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
-	"""Send what is due until nothing is, or `max_seconds` have passed. Safe in parallel."""
+def drain(max_seconds: float = 50, page: int = PAGE, after_send=None) -> dict:
+	"""Send what is due until nothing is, or `max_seconds` have passed. Safe in parallel.
+	`after_send(row)` runs after each message's result is committed (the crash test uses it)."""
 	result = {"sent": 0, "failed": 0, "retrying": 0, "skipped": 0, "deferred": 0}
 	if not is_enabled():
 		return result
@@ -164,6 +165,8 @@ def drain(max_seconds: float = 50, page: int = PAGE) -> dict:
 			outcome = send_one(row, config, templates, session)
 			result[outcome] += 1
 			frappe.db.commit()  # nosemgrep: each message's result stands on its own
+			if after_send:
+				after_send(row)
 	return result
 
 

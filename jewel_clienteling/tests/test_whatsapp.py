@@ -18,7 +18,7 @@ from jewel_clienteling.testing.whatsapp_server import (
 	status_payload,
 )
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import commit_and_run_queued_refresh, whatsapp_template
+from jewel_clienteling.tests.utils import commit_and_run_queued_refresh, run_in_bench, whatsapp_template
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
@@ -269,6 +269,69 @@ class TestWhatsApp(FrappeTestCase):
 		whatsapp.drain(max_seconds=5)
 		row = self.outreach(lost)
 		self.assertEqual((row.status, row.error_code), ("Failed", "131026"))
+
+	def test_an_outage_of_5xx_throttling_and_timeouts_backs_off_then_sends_everything_once(self):
+		# what earlier tests left due would take the faults: withdraw it first
+		frappe.db.set_value("Client Outreach", {"status": "Due", "channel": "WhatsApp"}, "status", "Skipped")
+		customers = [self.customer() for _ in range(6)]
+		names = [self.plan(customer) for customer in customers]
+		# Meta's bad ten minutes: server errors, throttling, then two requests that hang past our
+		# 2 s timeout before they are refused (so nothing was accepted), in that order
+		self.api.fail_next(2, 500, 1, "An unknown error occurred")
+		self.api.fail_next(1, 503, 2, "Service temporarily unavailable")
+		self.api.fail_next(2, 400, 130429, "Rate limit hit")
+		self.api.fail_next(2, 503, 2, "Service temporarily unavailable")
+		self.api.delay_next(5, 0)
+		self.api.delay_next(2, 3)
+		rounds = 0
+		while rounds < 8:
+			rounds += 1
+			whatsapp.drain(max_seconds=20)
+			waiting = [name for name in names if self.outreach(name).status == "Due"]
+			if not waiting:
+				break
+			for name in waiting:
+				self.assertGreater(self.outreach(name).next_attempt_on, now_datetime(), "it backs off")
+			# as if each back-off had passed
+			frappe.db.set_value(
+				"Client Outreach",
+				{"name": ("in", waiting)},
+				"next_attempt_on",
+				add_to_date(now_datetime(), seconds=-1),
+			)
+			frappe.db.commit()  # nosemgrep
+		self.assertEqual([self.outreach(name).status for name in names], ["Sent"] * len(names))
+		for customer in customers:
+			phone = frappe.db.get_value("Customer", customer, "mobile_no")
+			self.assertEqual(len(self.api.sent_to(phone)), 1, "each message reached her exactly once")
+		# every request that failed or timed out was counted and tried again: at least the 7 faults
+		self.assertEqual(sum(self.outreach(name).attempts for name in names), len(self.api.requests))
+		self.assertGreaterEqual(len(self.api.requests), len(names) + 7)
+
+	def test_a_sender_killed_halfway_is_finished_by_the_next_run_without_repeating_a_message(self):
+		frappe.db.set_value("Client Outreach", {"status": "Due", "channel": "WhatsApp"}, "status", "Skipped")
+		customers = [self.customer() for _ in range(8)]
+		names = [self.plan(customer) for customer in customers]
+		worker = run_in_bench("jewel_clienteling.tests.send_probe.send_and_die", after=3)
+		output = worker.communicate(timeout=120)[0]
+		self.assertEqual(worker.returncode, 9, output)
+		statuses = [self.outreach(name).status for name in names]
+		self.assertEqual(statuses.count("Sent"), 3, "the killed sender got three out")
+
+		# its claim on the rest lapses (as if its lease of a few minutes had passed); the next run sends them
+		frappe.db.set_value(
+			"Client Outreach",
+			{"name": ("in", names), "status": "Due"},
+			"claimed_until",
+			add_to_date(now_datetime(), seconds=-1),
+		)
+		frappe.db.commit()  # nosemgrep
+		whatsapp.drain(max_seconds=20)
+
+		self.assertEqual([self.outreach(name).status for name in names], ["Sent"] * len(names))
+		for customer in customers:
+			phone = frappe.db.get_value("Customer", customer, "mobile_no")
+			self.assertEqual(len(self.api.sent_to(phone)), 1, "nothing sent twice")
 
 	def test_signed_bodies_with_missing_parts_or_an_unparseable_sender_are_acknowledged_and_stored_safely(
 		self,
