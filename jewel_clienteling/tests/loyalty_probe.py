@@ -1,4 +1,4 @@
-"""Run by the concurrent-redemption test in its own process: one counter redeeming points."""
+"""Run by the concurrency and fault tests in processes of their own: a counter, a worker."""
 
 import frappe
 
@@ -28,3 +28,12 @@ def sell(customer: str, item_code: str, rate: float, making: float, lock_wait: i
 	doc.submit()
 	frappe.db.commit()  # nosemgrep: a counter's request commits its sale
 	print(f"SOLD {doc.name}")
+
+
+def refresh(customer: str, lock_wait: int = 50) -> None:
+	"""The after-sale profile job, in a worker whose database gives up waiting after `lock_wait` s."""
+	from jewel_clienteling.services import sync
+
+	frappe.db.sql("SET SESSION innodb_lock_wait_timeout = %s", (int(lock_wait),))
+	sync.run_refresh(customer)
+	print("REFRESH DONE")

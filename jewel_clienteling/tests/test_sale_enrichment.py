@@ -15,6 +15,7 @@ from jewel_clienteling.tests.utils import (
 	preferences,
 	profile,
 	refresh_job_id,
+	run_in_bench,
 )
 
 EVERYONE = 1_000_000  # whatever else the site still has waiting, look at all of it
@@ -254,6 +255,25 @@ class TestSaleEnrichment(FrappeTestCase):
 		sync.sweep()
 		self.assertEqual(profile(customer).jc_purchases, 1)
 		self.assertEqual([(o.occasion_type, o.year) for o in occasions(customer)], [("Wedding", 1998)])
+
+	def test_a_refresh_job_that_times_out_on_a_lock_is_logged_and_the_sweep_finishes_it(self):
+		customer = fx.make_customer()
+		fx.make_pos_invoice(customer, [(RING, 50000)])
+		frappe.db.commit()  # nosemgrep: the worker is another process
+		self.addCleanup(frappe.db.commit)
+		frappe.db.get_value("Customer", customer, "name", for_update=True)  # a long sale holds her row
+		worker = run_in_bench("jewel_clienteling.tests.loyalty_probe.refresh", customer=customer, lock_wait=2)
+		output = worker.communicate(timeout=120)[0]
+		frappe.db.commit()  # nosemgrep: release her row
+		self.assertIn("REFRESH DONE", output)
+		self.assertTrue(
+			frappe.db.exists("Error Log", {"method": f"Clienteling: profile refresh failed for {customer}"})
+		)
+		self.assertIsNone(profile(customer).jc_purchases or None, "nothing half-learnt")
+		self.assertIn(customer, sync.customers_needing_refresh(EVERYONE))
+		sync.sweep()
+		self.assertEqual(profile(customer).jc_purchases, 1)
+		self.assertNotIn(customer, sync.customers_needing_refresh(EVERYONE))
 
 	def test_sweep_finds_exactly_the_sales_and_cancellations_her_profile_has_not_learnt(self):
 		customer = fx.make_customer()
