@@ -223,6 +223,13 @@ def test_five_kilos_at_the_repair_desk_is_a_typing_slip():
 	assert check_weight("4999.999") == Decimal("4999.999")
 
 
+@given(st.one_of(st.floats(min_value=5000, allow_infinity=False), st.integers(min_value=5000)))
+def test_any_number_past_the_limit_is_too_heavy_however_large(grams):
+	with pytest.raises(InvalidWeight) as error:
+		check_weight(grams)
+	assert error.value.reason == "too_heavy"
+
+
 @pytest.mark.parametrize(
 	("value", "reason"),
 	[

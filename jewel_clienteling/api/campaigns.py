@@ -3,6 +3,7 @@
 import frappe
 from frappe import _
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.services import campaigns
 from jewel_clienteling.services.roles import require_manager
 
@@ -10,6 +11,7 @@ CAMPAIGN = campaigns.CAMPAIGN
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def start(name: str) -> dict:
 	"""Plan its messages in the background; progress appears on the form as it goes."""
 	frappe.has_permission(CAMPAIGN, "write", name, throw=True)
@@ -19,6 +21,7 @@ def start(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def stop(name: str) -> dict:
 	"""Stop it now: nothing more is planned and what has not gone out is withdrawn."""
 	frappe.has_permission(CAMPAIGN, "write", name, throw=True)
@@ -28,6 +31,7 @@ def stop(name: str) -> dict:
 
 
 @frappe.whitelist(methods=["GET"])
+@arguments_required
 def progress(name: str) -> dict:
 	frappe.has_permission(CAMPAIGN, "read", name, throw=True)
 	return campaigns.progress(name)

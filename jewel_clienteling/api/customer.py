@@ -4,11 +4,13 @@ import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain.occasions import occasion_type_for_life_event
 from jewel_clienteling.services import snapshot
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@arguments_required
 def get_snapshot(customer: str) -> dict:
 	"""Her profile, upcoming occasions, preferences, last purchases and notes."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
@@ -16,6 +18,7 @@ def get_snapshot(customer: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def add_note(
 	customer: str,
 	note: str,
@@ -44,6 +47,7 @@ def add_note(
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def make_occasion_from_note(note: str) -> str:
 	"""Turn a dated life event into an Occasion so it is remembered every year."""
 	frappe.has_permission("Occasion", "create", throw=True)

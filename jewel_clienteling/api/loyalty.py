@@ -5,12 +5,14 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.roles import require_manager
 
 
 @frappe.whitelist(methods=["GET"])
+@arguments_required
 def balance(customer: str) -> dict:
 	"""What she can spend now and what it is worth, her tier, and when points next lapse."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
@@ -31,6 +33,7 @@ def balance(customer: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def adjust(customer: str, points: int, reason: str) -> str:
 	"""A manager's correction: positive gives points, negative takes them (never below nothing)."""
 	require_manager(_("Only a Clienteling Manager can adjust points."))
@@ -49,6 +52,7 @@ def adjust(customer: str, points: int, reason: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
 	"""She reviewed her purchase: the review bonus, once per invoice."""
 	frappe.has_permission("Customer", "write", customer, throw=True)
@@ -77,6 +81,7 @@ def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def import_erpnext_balances() -> dict:
 	"""Opening balances from ERPNext's Loyalty Point Entry, once per customer."""
 	require_manager(_("Only a Clienteling Manager can import opening balances."))

@@ -8,6 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime, getdate, now_datetime, nowdate
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import channels
 from jewel_clienteling.services import settings as clienteling_settings
@@ -34,6 +35,7 @@ QUEUE_FIELDS = [
 
 
 @frappe.whitelist(methods=["GET", "POST"])
+@arguments_required
 def today(associate: str | None = None, limit: int = 200) -> dict:
 	"""Due outreach, oldest first, grouped by associate. An associate sees her own (and, so nothing
 	waits for nobody, the unassigned ones); a manager sees everyone's or one associate's."""
@@ -72,6 +74,7 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def mark_done(name: str, message: str | None = None) -> dict:
 	"""She was contacted by hand (the wa.me link, a call): record it, with the text actually sent."""
 	frappe.has_permission(OUTREACH, "write", name, throw=True)
@@ -92,6 +95,7 @@ def mark_done(name: str, message: str | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def skip(name: str, reason: str) -> dict:
 	"""Not this time, and why (she already visited, she is travelling...)."""
 	frappe.has_permission(OUTREACH, "write", name, throw=True)
@@ -108,6 +112,7 @@ def skip(name: str, reason: str) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def reassign(from_user: str, to_user: str) -> dict:
 	"""An associate leaves: her open outreach and her customers go to another associate."""
 	require_manager(_("Only a Clienteling Manager can hand over customers."))

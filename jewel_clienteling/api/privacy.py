@@ -4,11 +4,13 @@ Clienteling Privacy Log row."""
 import frappe
 from frappe import _
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.services import privacy
 from jewel_clienteling.services.roles import require_manager
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def export_customer(customer: str, request_reference: str | None = None) -> dict:
 	"""Everything the app holds about her, as JSON for her access request. POST: it writes the log."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
@@ -17,6 +19,7 @@ def export_customer(customer: str, request_reference: str | None = None) -> dict
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def erase_customer(customer: str, confirm_name: str, request_reference: str | None = None) -> dict:
 	"""Erase the app's personal data about her; her invoices stay. The manager types her name to
 	confirm, since nothing brings it back."""

@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt
 
+from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain import repairs as rules
 from jewel_clienteling.services import repairs
 
@@ -11,6 +12,7 @@ TICKET = "Repair Ticket"
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def move(
 	name: str,
 	status: str,
@@ -31,7 +33,7 @@ def move(
 	if workshop:
 		ticket.workshop = workshop
 	if weight_out is not None:
-		ticket.weight_out = flt(weight_out)
+		ticket.weight_out = float(repairs.grams(weight_out, _("Weight Out")))
 	if status == rules.STATUS_CANCELLED:
 		frappe.has_permission(TICKET, "cancel", name, throw=True)
 		ticket.cancel_reason = (reason or "").strip()
@@ -43,13 +45,14 @@ def move(
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def acknowledge_weight(name: str, note: str, weight_out: float | None = None) -> dict:
 	"""A manager weighs the piece (or confirms the weight out) and signs off the difference, with why."""
 	frappe.has_permission(TICKET, "write", name, throw=True)
 	repairs.check_may_acknowledge()
 	ticket = frappe.get_doc(TICKET, name)
 	if weight_out is not None:
-		ticket.weight_out = flt(weight_out)
+		ticket.weight_out = float(repairs.grams(weight_out, _("Weight Out")))
 	if not flt(ticket.weight_out):
 		frappe.throw(_("Weigh the piece first: Weight Out is empty."))
 	if not (note or "").strip():
@@ -61,6 +64,7 @@ def acknowledge_weight(name: str, note: str, weight_out: float | None = None) ->
 
 
 @frappe.whitelist(methods=["POST"])
+@arguments_required
 def make_invoice(name: str) -> str:
 	"""A draft Sales Invoice for the repair's charges (free under warranty)."""
 	frappe.has_permission(TICKET, "write", name, throw=True)

@@ -124,6 +124,8 @@ def check_weight(
 		raise InvalidWeight("not_a_number") from None
 	if not grams.is_finite():
 		raise InvalidWeight("not_a_number")
+	if grams >= Decimal(str(limit)):
+		raise InvalidWeight("too_heavy")  # before rounding: 1e300 g cannot be rounded to the milligram
 	grams = grams.quantize(GRAMS, rounding=ROUND_HALF_UP)
 	if grams <= 0:
 		raise InvalidWeight("not_positive")

@@ -4,6 +4,7 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import getdate
 
 
 class CustomerNote(Document):
@@ -15,3 +16,5 @@ class CustomerNote(Document):
 			frappe.throw(_("Say which life event this is."))
 		if self.note_type != "Life Event":
 			self.event_type = self.event_date = self.person_name = self.relation = None
+		if self.event_date:
+			self.event_date = getdate(self.event_date)  # a date that cannot be is refused in words
