@@ -1,6 +1,7 @@
 """Peak-day load: POS sales at a fixed rate for minutes on end, with the app on.
 
 	bench --site SITE execute jewel_clienteling.benchmarks.peak_load.run --kwargs "{'rate': 10, 'minutes': 10}"
+	bench --site SITE execute jewel_clienteling.benchmarks.peak_load.side_by_side --kwargs "{'minutes': 2}"
 
 Akshaya Tritiya and Dhanteras bring several times a normal day. Counter processes (`counters`, each
 its own `bench execute`, as gunicorn workers are) submit POS invoices on an open-loop schedule:
@@ -11,6 +12,10 @@ sales queue, as on a real bench. At the end it prints the sales made and failed,
 how late the schedule ran, the rate achieved, and the backlog of jobs the run queued (how many,
 and the oldest one's age) when the last sale is in and again after `drain_seconds`. Creates real, submitted invoices:
 run it on a test site.
+
+`side_by_side` runs the same load twice in one run, first with learning from sales off (Clienteling
+Settings > Enabled) and then on, and prints the sales per second each way and their ratio: what the
+app costs a machine that is already at its limit.
 """
 
 import json
@@ -79,7 +84,25 @@ def run(
 	for c in range(counters):
 		with open(os.path.join(out, f"counter-{c}.json")) as fh:
 			results.extend(json.load(fh))
-	report(results, rate, total, start_at, ended, backlog_at_end, backlog_after, drained_in)
+	return report(results, rate, total, start_at, ended, backlog_at_end, backlog_after, drained_in)
+
+
+def side_by_side(rate: float = 10, minutes: float = 2, **kwargs):
+	was = frappe.db.get_single_value("Clienteling Settings", "enabled")
+	achieved = {}
+	try:
+		for enabled in (0, 1):
+			frappe.db.set_single_value("Clienteling Settings", "enabled", enabled)
+			frappe.db.commit()  # nosemgrep: the counters read it
+			print(f"\n--- learning from sales {'on' if enabled else 'off'}")
+			achieved[enabled] = run(rate=rate, minutes=minutes, **kwargs)
+	finally:
+		frappe.db.set_single_value("Clienteling Settings", "enabled", was)
+		frappe.db.commit()  # nosemgrep
+	print(
+		f"\nsales/s with the app {achieved[1]:.2f}, without {achieved[0]:.2f}:"
+		f" ratio {achieved[1] / achieved[0]:.3f}"
+	)
 
 
 def _frappe_worker(bench: str) -> subprocess.Popen:
@@ -171,3 +194,4 @@ def report(results, rate, total, start_at, ended, backlog_at_end, backlog_after,
 	print(f"  achieved {len(made) / seconds:.2f} sales/s over {seconds:.0f} s (asked {rate}/s)")
 	print(f"  job backlog when the last sale was in: {backlog_at_end}")
 	print(f"  job backlog {drained_in:.0f} s later: {backlog_after}")
+	return len(made) / seconds
