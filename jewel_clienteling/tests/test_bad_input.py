@@ -5,11 +5,9 @@ numbers. Each request gets a clear error or is stored safely; none gets a 500.""
 
 import inspect
 import json
-import threading
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import get_test_client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +17,7 @@ from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import customer, occasion
 from jewel_clienteling.tests.test_permissions import MANAGER, METHODS, make_users
 from jewel_clienteling.tests.test_repair_desk import take_in
+from jewel_clienteling.tests.utils import request
 
 SECRET = "fuzz-app-secret"  # noqa: S105 - signs the test webhooks
 NASTY_TEXT = [
@@ -49,26 +48,6 @@ values = st.one_of(
 	st.lists(st.integers(), max_size=3),
 	st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
-
-
-def request(method: str, path: str, **kwargs):
-	"""One request through Frappe's WSGI application, in its own thread and transaction."""
-	client = get_test_client(use_cookies=False)
-	base_url = f"http://{frappe.local.site}/"  # frappe.local belongs to this thread
-	result = {}
-
-	def run():
-		try:
-			result["response"] = getattr(client, method)(path, base_url=base_url, **kwargs)
-		except Exception as error:
-			result["response"] = error
-
-	thread = threading.Thread(target=run)
-	thread.start()
-	thread.join(120)
-	if isinstance(result["response"], Exception):
-		raise result["response"]
-	return result["response"]
 
 
 class TestBadInput(FrappeTestCase):

@@ -2,11 +2,9 @@
 outreach → sent → delivered, read → her reply → STOP; signed webhooks through Frappe's own request
 handling; Meta's errors classified and retried."""
 
-import threading
-
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, flt, get_test_client, getdate, now_datetime, nowdate
+from frappe.utils import add_to_date, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import whatsapp
@@ -18,7 +16,12 @@ from jewel_clienteling.testing.whatsapp_server import (
 	status_payload,
 )
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import commit_and_run_queued_refresh, run_in_bench, whatsapp_template
+from jewel_clienteling.tests.utils import (
+	commit_and_run_queued_refresh,
+	request,
+	run_in_bench,
+	whatsapp_template,
+)
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
@@ -102,27 +105,7 @@ class TestWhatsApp(FrappeTestCase):
 		"""POST to the webhook through Frappe's own request handling, in its own thread and transaction."""
 		if payload is not None:
 			raw, headers = signed(SECRET, payload)
-		return self._request(
-			"post", WEBHOOK, data=raw, headers=headers or {"Content-Type": "application/json"}
-		)
-
-	def _request(self, method: str, path: str, **kwargs):
-		client = get_test_client()
-		base_url = f"http://{frappe.local.site}/"
-		result = {}
-
-		def run():
-			try:
-				result["response"] = getattr(client, method)(path, base_url=base_url, **kwargs)
-			except Exception as error:
-				result["response"] = error
-
-		thread = threading.Thread(target=run)
-		thread.start()
-		thread.join(60)
-		if isinstance(result["response"], Exception):
-			raise result["response"]
-		return result["response"]
+		return request("post", WEBHOOK, data=raw, headers=headers or {"Content-Type": "application/json"})
 
 	def test_a_planned_greeting_goes_out_is_delivered_read_answered_and_stop_ends_marketing(self):
 		customer = self.customer()
@@ -216,7 +199,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("WhatsApp Message", {"phone": "+" + digits}))
 
 	def test_the_verify_token_handshake(self):
-		ok = self._request(
+		ok = request(
 			"get",
 			WEBHOOK,
 			query_string={
@@ -226,7 +209,7 @@ class TestWhatsApp(FrappeTestCase):
 			},
 		)
 		self.assertEqual((ok.status_code, ok.get_data(as_text=True)), (200, "1158201444"))
-		wrong = self._request(
+		wrong = request(
 			"get",
 			WEBHOOK,
 			query_string={"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1"},

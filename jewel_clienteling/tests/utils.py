@@ -3,8 +3,10 @@ its hook queued, taken from the real RQ queue."""
 
 import subprocess
 import sys
+import threading
 
 import frappe
+from frappe.utils import get_test_client
 from frappe.utils.background_jobs import get_job
 
 from jewel_clienteling.services import sync
@@ -120,3 +122,24 @@ def whatsapp_template(template_name: str, reason: str, sources: list[str], step:
 		.insert()
 		.name
 	)
+
+
+def request(method: str, path: str, **kwargs):
+	"""One request through Frappe's own WSGI application, as a browser or script would send it, in
+	its own thread (and so its own frappe.local and transaction)."""
+	client = get_test_client(use_cookies=False)
+	base_url = f"http://{frappe.local.site}/"  # frappe.local belongs to this thread
+	result = {}
+
+	def run():
+		try:
+			result["response"] = getattr(client, method)(path, base_url=base_url, **kwargs)
+		except Exception as error:
+			result["response"] = error
+
+	thread = threading.Thread(target=run)
+	thread.start()
+	thread.join(120)
+	if isinstance(result["response"], Exception):
+		raise result["response"]
+	return result["response"]
