@@ -129,6 +129,7 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Review request",
 		"Referral thank-you",
 		"Campaign",
+		"Walk-in follow-up",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -149,6 +150,7 @@ def test_occasion_over_cadence_over_lapsed():
 		"Repair uncollected": 0,
 		"Points expiring": 1,
 		"Occasion": 10,
+		"Walk-in follow-up": 15,
 		"Post-purchase": 20,
 		"Review request": 30,
 		"Referral thank-you": 40,

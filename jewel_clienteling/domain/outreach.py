@@ -40,6 +40,9 @@ POINTS_EXPIRING = "Points expiring"
 REVIEW_REQUEST = "Review request"
 REFERRAL_THANKS = "Referral thank-you"
 CAMPAIGN = "Campaign"
+# She came in, liked pieces and did not buy: the associate writes about her own visit. That is still
+# selling to her (WhatsApp counts it as marketing), so it needs her consent like any other offer.
+WALK_IN_FOLLOW_UP = "Walk-in follow-up"
 REASONS = (
 	OCCASION,
 	POST_PURCHASE,
@@ -50,6 +53,7 @@ REASONS = (
 	REVIEW_REQUEST,
 	REFERRAL_THANKS,
 	CAMPAIGN,
+	WALK_IN_FOLLOW_UP,
 )
 
 MARKETING = "Marketing"
@@ -77,6 +81,7 @@ PRIORITY = {
 	REPAIR_UNCOLLECTED: 0,
 	POINTS_EXPIRING: 1,
 	OCCASION: 10,
+	WALK_IN_FOLLOW_UP: 15,  # a visit days ago is a sale in the making: before cadence, after her occasion
 	POST_PURCHASE: 20,
 	REVIEW_REQUEST: 30,
 	REFERRAL_THANKS: 40,

@@ -5,12 +5,12 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
-from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import repairs as rules
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.customer_lookup import find_customer
 from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.services.roles import require_manager
 
@@ -64,23 +64,8 @@ def resolve_customer(ticket) -> None:
 	phone = outreach_rules.normalise_phone(ticket.walk_in_phone, region)
 	if not phone:
 		frappe.throw(_("{0} is not a phone number we can reach her on.").format(ticket.walk_in_phone))
-	ticket.customer = find_customer_by_phone(phone, region) or _make_customer(name, phone)
+	ticket.customer = find_customer(phone, name) or _make_customer(name, phone)
 	ticket.customer_name = frappe.db.get_value("Customer", ticket.customer, "customer_name")
-
-
-def find_customer_by_phone(phone: str, region: str) -> str | None:
-	customer = DocType("Customer")
-	last_digits = phone[-8:]
-	for row in (
-		frappe.qb.from_(customer)
-		.select(customer.name, customer.mobile_no)
-		.where(customer.mobile_no.like(f"%{last_digits}") & (customer.disabled == 0))
-		.limit(20)
-		.run(as_dict=True)
-	):
-		if outreach_rules.normalise_phone(row.mobile_no, region) == phone:
-			return row.name
-	return None
 
 
 def _make_customer(name: str, phone: str) -> str:

@@ -14,7 +14,7 @@ from frappe.utils import add_to_date, convert_utc_to_system_timezone, now_dateti
 from jewel_clienteling.domain import messaging as rules
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services.repairs import find_customer_by_phone
+from jewel_clienteling.services.customer_lookup import find_customer
 
 OUTREACH = "Client Outreach"
 STATUS_FIELD = {"sent": "Sent", "delivered": "Delivered", "read": "Read", "failed": "Failed"}
@@ -79,7 +79,7 @@ def take_in(message: rules.InboundMessage) -> None:
 		return  # a redelivery
 	region = clienteling_settings.get_settings().default_region or "IN"
 	phone = normalise_phone("+" + message.from_phone, region) or "+" + message.from_phone
-	customer = find_customer_by_phone(phone, region)
+	customer = find_customer(phone)
 	received = local(message.timestamp)
 	outreach = _answered_outreach(customer, received) if customer else None
 	frappe.get_doc(
