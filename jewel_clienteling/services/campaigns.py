@@ -11,7 +11,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt, getdate, now_datetime
 
 from jewel_clienteling.domain import outreach as rules
-from jewel_clienteling.services import claims
+from jewel_clienteling.services import claims, segments
 from jewel_clienteling.services.outreach import Queue
 
 CAMPAIGN = "Client Campaign"
@@ -55,6 +55,8 @@ def _filtered(query, customer, doc):
 			query = query.where(column == doc.get(field))
 	if flt(doc.get("min_lifetime_value")) > 0:
 		query = query.where(customer.jc_lifetime_value >= flt(doc.min_lifetime_value))
+	if doc.get("segment"):
+		query = segments.where_rules(query, customer, segments.segment_rules(doc.segment))
 	walk_in = frappe.db.get_single_value("Clienteling Settings", "walk_in_customer")
 	if walk_in:
 		query = query.where(customer.name != walk_in)

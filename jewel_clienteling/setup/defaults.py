@@ -132,6 +132,26 @@ TEMPLATES = [
 			"It means the world to us." + SIGN_OFF
 		),
 	},
+	{
+		"template_name": "After her visit",
+		"reason": "Walk-in follow-up",
+		"message": (
+			"Dear {{ first_name }}, thank you for visiting us"
+			"{% if piece %} and for looking at the {{ piece }}{% endif %}. "
+			"{% if reason_not_bought == 'Price' %}I have found a few designs close to it"
+			"{% if budget %} within {{ budget }}{% endif %}: shall I send you pictures?"
+			"{% elif reason_not_bought == 'Size not available' %}I am checking on your size and will "
+			"let you know as soon as it can be ready."
+			"{% elif reason_not_bought == 'Design not found' %}New designs have come in and I thought "
+			"of you: shall I send you a few pictures?"
+			"{% elif reason_not_bought == 'Will come with family' %}We look forward to welcoming you "
+			"and your family: tell me when suits you and I will keep the pieces ready."
+			"{% elif reason_not_bought == 'Comparing' %}If you have any questions about the pieces, "
+			"the making or the price, I am happy to help."
+			"{% else %}Whenever you would like to see them again, just tell me and I will keep them "
+			"aside.{% endif %}" + SIGN_OFF
+		),
+	},
 ]
 
 # Lunar festivals move every year; these are the dates most of India keeps. Check them against your
@@ -162,6 +182,9 @@ REPAIR_COLUMNS = ("Received", "Estimated", "Approved", "At Workshop", "Ready", "
 
 
 def add_missing() -> None:
+	from jewel_clienteling.setup import segments
+
+	segments.add_missing()
 	for template in TEMPLATES:
 		if not frappe.db.exists("Outreach Template", template["template_name"]):
 			frappe.get_doc({"doctype": "Outreach Template", **template}).insert(ignore_permissions=True)

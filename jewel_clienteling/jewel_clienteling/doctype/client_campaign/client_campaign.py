@@ -29,3 +29,9 @@ class ClientCampaign(Document):
 				)
 		if self.status == "Running" and self.has_value_changed("send_on"):
 			frappe.throw(_("Stop the campaign before changing when it is sent."))
+		if self.status == "Running" and self.has_value_changed("segment"):
+			frappe.throw(_("Stop the campaign before changing its segment."))
+		if self.segment:
+			from jewel_clienteling.services.segments import segment_rules
+
+			segment_rules(self.segment)  # a segment whose rules make no sense is refused here

@@ -1,0 +1,40 @@
+"""A segment's live count and first customers, and a campaign made from it."""
+
+import json
+
+import frappe
+from frappe import _
+
+from jewel_clienteling.api import arguments_required
+from jewel_clienteling.services import segments
+
+SEGMENT = segments.SEGMENT
+
+
+@frappe.whitelist(methods=["GET"])
+@arguments_required
+def preview(segment: str, rules: str | None = None) -> dict:
+	"""How many customers the segment holds and the first of them. `rules` (JSON rows) previews the
+	form's rules before they are saved; without it, the saved segment's."""
+	frappe.has_permission(SEGMENT, "read", throw=True)
+	frappe.has_permission("Customer", "read", throw=True)
+	if rules:
+		try:
+			rows = json.loads(rules)
+		except ValueError:
+			rows = None
+		if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+			frappe.throw(_("The rules to preview must be a list of rows."))
+		return segments.preview(segments.rules_of(rows))
+	doc = frappe.get_doc(SEGMENT, segment)
+	doc.check_permission("read")
+	return segments.preview(segments.segment_rules(doc))
+
+
+@frappe.whitelist(methods=["POST"])
+@arguments_required
+def make_campaign(segment: str) -> str:
+	"""A Draft Client Campaign to the segment's customers; returns its name."""
+	frappe.has_permission("Client Campaign", "create", throw=True)
+	frappe.has_permission(SEGMENT, "read", segment, throw=True)
+	return segments.make_campaign(segment)
