@@ -13,3 +13,10 @@ def require_manager(message: str) -> None:
 	"""Refuse with a 403 and `message` (already translated) unless the user is a manager."""
 	if not is_manager():
 		frappe.throw(message, frappe.PermissionError)
+
+
+def require_any(roles: tuple[str, ...], message: str) -> None:
+	"""Refuse with a 403 and `message` (already translated) unless the user holds one of `roles`.
+	(frappe.only_for lets everyone through while tests run, so it cannot be tested.)"""
+	if not set(roles) & set(frappe.get_roles()):
+		frappe.throw(message, frappe.PermissionError)

@@ -1,0 +1,68 @@
+"""The Clienteling workspace's number cards and charts, for store managers. Frappe's widgets call
+these with POST (frappe.xcall) although they only read, so they answer both."""
+
+import frappe
+from frappe import _
+
+from jewel_clienteling.services import dashboard
+from jewel_clienteling.services.roles import require_any
+
+MANAGERS = ("Clienteling Manager", "Sales Manager", "System Manager")
+
+
+def _card(value, fieldtype: str, route: list[str], route_options: dict | None = None) -> dict:
+	return {"value": value, "fieldtype": fieldtype, "route": route, "route_options": route_options or {}}
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def occasions_next_30_days(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.occasions_ahead(30), "Int", ["List", "Occasion", "Calendar"])
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def outreach_due_today(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.outreach_due_today(), "Int", ["clienteling-today"])
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def repeat_purchase_rate(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.repeat_rate(), "Percent", ["List", "Customer"], {"jc_purchases": [">=", 2]})
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def lapsed_customers(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.lapsed_customers(), "Int", ["List", "Customer"], {"jc_lifecycle_stage": "Lapsed"})
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def open_repairs(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.open_repairs(), "Int", ["List", "Repair Ticket", "Kanban", _("Repairs")])
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def points_liability(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(dashboard.points_liability(), "Currency", ["query-report", "Points Liability"])
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def outreach_funnel(chart_name: str | None = None, filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return dashboard.outreach_funnel()
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def attributed_revenue(chart_name: str | None = None, filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return dashboard.attributed_revenue()
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def repeat_rate_by_month(chart_name: str | None = None, filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return dashboard.repeat_rate_by_month()
