@@ -1,0 +1,478 @@
+"""Loading the demo into a site, and taking it out again.
+
+Every demo record is found by its prefix: customers are named `{prefix}-CUST-0001`, items
+`{prefix}-RING-...`, stores `{prefix} Karol Bagh`; invoices carry `Demo sale {key}` in their remarks
+and repair tickets their key as tag number. Loading looks each one up first, so a second load adds
+nothing; removing deletes the demo's customers with everything that belongs to them (invoices and
+their ledger entries, occasions, preferences, notes, outreach, points, repairs), then its catalogue,
+stores, associates and karigar. Records of other customers are never touched."""
+
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.utils import add_days, getdate, nowdate
+
+from jewel_clienteling.demo import catalogue, people, plan, setup
+from jewel_clienteling.services import loyalty, occasions, planner, profile
+from jewel_clienteling.services import settings as clienteling_settings
+
+SALE_DOCTYPES = ("Sales Invoice", "POS Invoice")
+MODULE = "Jewel Clienteling"
+COMMIT_EVERY = 25
+
+
+def load(
+	customers: int = 120,
+	seed: int = 7,
+	months: int = 24,
+	prefix: str = "DEMO",
+	loyalty_points: bool = True,
+	echo: Callable[[str], None] | None = print,
+) -> dict:
+	"""Load the demo (or what of it is missing) and run the app's daily jobs over it. Returns what
+	was made, by kind, and the seconds it took."""
+	echo = echo or (lambda _text: None)
+	started = time.monotonic()
+	today = getdate(nowdate())
+	made: Counter = Counter()
+	the_plan = plan.make_plan(customers, seed, today, months, prefix)
+	company = setup.company()
+	first_day = min((sale.posting_date for sale in the_plan.sales), default=today)
+	setup.fiscal_years(first_day, add_days(today, 60))
+	setup.item_groups()
+	setup.item_attributes()
+	made["items"] = setup.items(prefix)
+	stores = setup.stores(prefix, company)
+	associates = setup.associates(prefix)
+	karigar = setup.karigar(prefix)
+	switched = setup.switch_on(loyalty_points)
+	frappe.db.commit()  # nosemgrep: a long load commits as it goes, so a rerun goes on from there
+	echo(
+		f"Catalogue, stores and associates ready for {company}"
+		+ (f"; switched on {switched}" if switched else "")
+	)
+
+	made["customers"] = _customers(the_plan, stores, associates)
+	made["occasions"], made["preferences"], made["notes"] = _profiles_asked(the_plan)
+	frappe.db.commit()  # nosemgrep
+	echo(f"{made['customers']} customers, {made['occasions']} occasions, {made['notes']} notes added")
+
+	made["invoices"] = _sales(the_plan, company, stores, prefix, echo)
+	made["repairs"] = _repairs(the_plan, company, karigar, echo)
+
+	echo("Running the app's jobs: profiles, points lapsing, today's outreach...")
+	for customer in the_plan.customers:
+		profile.refresh_customer(customer.key, today)
+		frappe.db.commit()  # nosemgrep
+	if clienteling_settings.loyalty_enabled():
+		loyalty.expire_points(today)
+	queued = planner.plan_days(today, today, today)
+	occasions.advance_past_occurrences(today)
+	frappe.db.commit()  # nosemgrep
+	made["outreach planned"] = queued.get("planned", 0)
+	seconds = round(time.monotonic() - started, 1)
+	echo(f"Demo '{prefix}' loaded in {seconds} s: " + ", ".join(f"{v} {k}" for k, v in made.items()))
+	return {**made, "seconds": seconds}
+
+
+def _customers(the_plan: plan.Plan, stores: list[str], associates: list[str]) -> int:
+	existing = set(
+		frappe.get_all(
+			"Customer", filters={"name": ("in", [c.key for c in the_plan.customers])}, pluck="name"
+		)
+	)
+	group = _leaf("Customer Group", "Individual")
+	territory = _leaf("Territory", "India")
+	made = 0
+	for customer in the_plan.customers:
+		if customer.key in existing:
+			continue
+		channel = (
+			"WhatsApp"
+			if customer.whatsapp
+			else "SMS"
+			if customer.sms
+			else "Email"
+			if customer.email_opt_in
+			else ""
+		)
+		doc = frappe.get_doc(
+			{
+				"doctype": "Customer",
+				"customer_name": customer.name,
+				"customer_type": "Individual",
+				"customer_group": group,
+				"territory": territory,
+				"gender": customer.gender if frappe.db.exists("Gender", customer.gender) else None,
+				"mobile_no": customer.mobile,
+				"email_id": customer.email,
+				"jc_home_store": stores[customer.store],
+				"jc_preferred_associate": associates[customer.associate]
+				if customer.associate is not None
+				else None,
+				"jc_referred_by": customer.referred_by,
+				"jc_do_not_contact": int(customer.do_not_contact),
+				"jc_preferred_channel": channel,
+				"jc_whatsapp_opt_in": int(customer.whatsapp),
+				"jc_sms_opt_in": int(customer.sms),
+				"jc_email_opt_in": int(customer.email_opt_in),
+			}
+		)
+		doc.insert(set_name=customer.key, ignore_permissions=True)
+		made += 1
+	return made
+
+
+def _leaf(doctype: str, preferred: str) -> str | None:
+	if frappe.db.get_value(doctype, {"name": preferred, "is_group": 0}):
+		return preferred
+	return frappe.db.get_value(doctype, {"is_group": 0})
+
+
+def _who_has(doctype: str, customers: list[str], **filters) -> set[str]:
+	return set(
+		frappe.get_all(
+			doctype, filters={"customer": ("in", customers), **filters}, pluck="customer", distinct=True
+		)
+	)
+
+
+def _profiles_asked(the_plan: plan.Plan) -> tuple[int, int, int]:
+	"""What associates asked and wrote down: for a customer who has none of that kind yet."""
+	keys = [c.key for c in the_plan.customers] or [""]
+	names = {c.key: c.name for c in the_plan.customers}
+	asked = _who_has("Occasion", keys, source="Asked")
+	stated = _who_has("Preference", keys, source="Stated")
+	noted = _who_has("Customer Note", keys)
+	counts = [0, 0, 0]
+	for occasion in the_plan.occasions:
+		if occasion.customer not in asked:
+			frappe.get_doc(
+				{
+					"doctype": "Occasion",
+					"customer": occasion.customer,
+					"customer_name": names[occasion.customer],
+					"occasion_type": occasion.occasion_type,
+					"person_name": occasion.person_name,
+					"relation": occasion.relation,
+					"day": occasion.day,
+					"month": str(occasion.month),
+					"year": occasion.year,
+					"source": "Asked",
+				}
+			).insert(ignore_permissions=True)
+			counts[0] += 1
+	for preference in the_plan.preferences:
+		if preference.customer not in stated:
+			frappe.get_doc(
+				{
+					"doctype": "Preference",
+					"customer": preference.customer,
+					"dimension": preference.dimension,
+					"qualifier": preference.qualifier,
+					"value": preference.value,
+					"source": "Stated",
+				}
+			).insert(ignore_permissions=True)
+			counts[1] += 1
+	for note in the_plan.notes:
+		if note.customer not in noted:
+			frappe.get_doc(
+				{
+					"doctype": "Customer Note",
+					"customer": note.customer,
+					"note_type": note.note_type,
+					"event_type": note.event_type,
+					"relation": note.relation,
+					"event_date": note.event_date,
+					"note": note.note,
+				}
+			).insert(ignore_permissions=True)
+			counts[2] += 1
+	return tuple(counts)
+
+
+def sale_remark(key: str) -> str:
+	return f"Demo sale {key}"
+
+
+def _sales(the_plan: plan.Plan, company: str, stores: list[str], prefix: str, echo) -> int:
+	"""Each planned sale as a submitted Sales Invoice paid in cash at her home store, oldest first,
+	so points are earned before they are spent and a referral pays on the first sale."""
+	invoice = DocType("Sales Invoice")
+	done = {
+		row[0]
+		for row in frappe.qb.from_(invoice)
+		.select(invoice.remarks)
+		.where(invoice.customer.isin([c.key for c in the_plan.customers] or [""]) & (invoice.docstatus == 1))
+		.run()
+	}
+	home = {c.key: stores[c.store] for c in the_plan.customers}
+	todo = [sale for sale in the_plan.sales if sale_remark(sale.key) not in done]
+	started = time.monotonic()
+	for number, sale in enumerate(todo, start=1):
+		_submit_sale(sale, company, home[sale.customer], prefix)
+		if number % COMMIT_EVERY == 0 or number == len(todo):
+			frappe.db.commit()  # nosemgrep
+		if number % 50 == 0 or number == len(todo):
+			echo(f"  invoices: {number}/{len(todo)} ({round(time.monotonic() - started)} s)")
+	return len(todo)
+
+
+def _submit_sale(sale: plan.Sale, company: str, store: str, prefix: str) -> None:
+	rng = random.Random(sale.key)  # noqa: S311 - demo data, not a secret
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"company": company,
+			"customer": sale.customer,
+			"is_pos": 1,
+			"pos_profile": store,
+			"update_stock": 0,
+			"set_posting_time": 1,
+			"posting_date": sale.posting_date,
+			"posting_time": f"{rng.randint(11, 19):02d}:{rng.randint(0, 59):02d}:00",
+			"due_date": sale.posting_date,
+			"remarks": sale_remark(sale.key),
+			"jc_purchase_occasion": sale.purchase_occasion,
+			"jc_recipient_name": sale.recipient_name,
+			"jc_recipient_relation": sale.recipient_relation,
+			"jc_occasion_date": sale.occasion_date,
+			"items": [
+				{
+					"item_code": f"{prefix}-{line.item}",
+					"qty": 1,
+					"rate": line.rate,
+					"jc_size": line.size,
+					"jc_making_charge": line.making_charge,
+				}
+				for line in sale.lines
+			],
+		}
+	)
+	doc.set_missing_values()
+	if sale.redeem and clienteling_settings.loyalty_enabled():
+		held = loyalty.balance(sale.customer, sale.posting_date)
+		doc.jc_redeem_points = held // 100 * 100 if held >= 200 else 0
+		loyalty.apply_redemption(doc)
+	doc.calculate_taxes_and_totals()
+	amount = doc.rounded_total or doc.grand_total
+	doc.set("payments", [{"mode_of_payment": "Cash", "amount": amount, "default": 1}])
+	doc.paid_amount = amount
+	doc.insert(ignore_permissions=True)
+	doc.submit()
+
+
+STEPS = ("Estimated", "Approved", "At Workshop", "Ready", "Delivered")
+
+
+def _repairs(the_plan: plan.Plan, company: str, karigar: str, echo) -> int:
+	"""Tickets taken in and moved along the desk's own steps, then dated as if over the past weeks."""
+	ticket_table = DocType("Repair Ticket")
+	keys = [repair.key for repair in the_plan.repairs] or [""]
+	done = {
+		row[0]
+		for row in frappe.qb.from_(ticket_table)
+		.select(ticket_table.tag_number)
+		.where(ticket_table.tag_number.isin(keys) & (ticket_table.docstatus == 1))
+		.run()
+	}
+	made = 0
+	today = getdate(nowdate())
+	for repair in the_plan.repairs:
+		if repair.key in done:
+			continue
+		received = add_days(today, -repair.received_days_ago)
+		ticket = frappe.get_doc(
+			{
+				"doctype": "Repair Ticket",
+				"company": company,
+				"customer": repair.customer,
+				"tag_number": repair.key,
+				"piece_description": repair.piece,
+				"complaint": repair.piece.split(", ", 1)[-1].capitalize(),
+				"services": [{"service": service} for service in repair.services],
+				"gross_weight_in": repair.weight,
+				"estimate": repair.estimate,
+				"charges": repair.estimate,
+				"promised_date": add_days(received, 7),
+			}
+		)
+		ticket.insert(ignore_permissions=True)
+		ticket.submit()
+		dates = {"creation": f"{received} 12:00:00"}
+		for step in STEPS[: STEPS.index(repair.status) + 1] if repair.status in STEPS else ():
+			ticket.status = step
+			if step == "Approved":
+				ticket.approved_via = "WhatsApp"
+			if step == "At Workshop":
+				ticket.workshop = karigar
+				ticket.sent_to_workshop_on = add_days(received, 1)
+			if step == "Ready":
+				ticket.received_from_workshop_on = add_days(received, 7)
+				dates["ready_on"] = add_days(received, 7)
+			if step == "Delivered":
+				ticket.weight_out = repair.weight
+				dates["delivered_on"] = add_days(received, 17)
+			ticket.flags.ignore_permissions = True
+			ticket.save()
+		frappe.db.set_value("Repair Ticket", ticket.name, dates, update_modified=False)
+		made += 1
+	frappe.db.commit()  # nosemgrep
+	echo(f"{made} repair tickets taken in")
+	return made
+
+
+# ------------------------------------------------------------------------------------------ removal
+
+
+def demo_customers(prefix: str) -> list[str]:
+	return frappe.get_all("Customer", filters={"name": ("like", f"{prefix}-CUST-%")}, pluck="name")
+
+
+def remove(prefix: str = "DEMO", echo: Callable[[str], None] | None = print) -> dict:
+	"""Delete the demo's customers and everything of theirs, then its catalogue, stores, associates
+	and karigar (each kept, and said, if a record outside the demo still uses it)."""
+	echo = echo or (lambda _text: None)
+	started = time.monotonic()
+	removed: Counter = Counter()
+	customers = demo_customers(prefix)
+	if customers:
+		for doctype in SALE_DOCTYPES:
+			names = frappe.get_all(doctype, filters={"customer": ("in", customers)}, pluck="name")
+			removed[doctype] = _purge_invoices(doctype, names)
+		for doctype, fieldname in _our_customer_links():
+			removed[doctype] += _purge_where(doctype, fieldname, customers)
+		removed["Contact"] = _purge_contacts(customers)
+		removed["Customer"] = _purge("Customer", customers)
+	kept = []
+	codes = [f"{prefix}-{piece.code}" for piece in catalogue.PIECES]
+	codes += [f"{prefix}-{template}" for template in catalogue.TEMPLATES]
+	for doctype, names in (
+		("Item", codes),
+		("POS Profile", [f"{prefix} {store}" for store in people.STORES]),
+		("Supplier", [f"{prefix} {people.KARIGAR}"]),
+		("User", [setup.associate_email(prefix, login) for login, _first, _last in people.ASSOCIATES]),
+	):
+		for name in names:
+			if not frappe.db.exists(doctype, name):
+				continue
+			try:
+				frappe.delete_doc(doctype, name, ignore_permissions=True, delete_permanently=True)
+				removed[doctype] += 1
+			except (frappe.LinkExistsError, frappe.ValidationError):
+				frappe.clear_last_message()
+				kept.append(f"{doctype} {name}")
+	frappe.db.commit()  # nosemgrep
+	seconds = round(time.monotonic() - started, 1)
+	echo(f"Demo '{prefix}' removed in {seconds} s: " + ", ".join(f"{v} {k}" for k, v in removed.items() if v))
+	if kept:
+		echo("Kept, because records outside the demo use them: " + ", ".join(kept))
+	return {"removed": dict(removed), "kept": kept, "seconds": seconds}
+
+
+def _our_customer_links() -> list[tuple[str, str]]:
+	"""(doctype, field) of every Customer link in this app's doctypes, child tables included."""
+	field = DocType("DocField")
+	doctype = DocType("DocType")
+	return (
+		frappe.qb.from_(field)
+		.join(doctype)
+		.on(doctype.name == field.parent)
+		.select(field.parent, field.fieldname)
+		.where(
+			(doctype.module == MODULE)
+			& (field.fieldtype == "Link")
+			& (field.options == "Customer")
+			& (doctype.issingle == 0)
+		)
+		.run()
+	)
+
+
+def _purge(doctype: str, names: list[str]) -> int:
+	"""Delete these rows of `doctype` with their child rows, comments and versions, straight from
+	the tables (as ERPNext's own transaction deletion does): submitted ones included."""
+	if not names:
+		return 0
+	for chunk in _chunks(names):
+		for table_field in frappe.get_meta(doctype).get_table_fields():
+			child = DocType(table_field.options)
+			frappe.qb.from_(child).delete().where(
+				child.parent.isin(chunk) & (child.parenttype == doctype)
+			).run()
+		for log, doctype_field, name_field in (
+			("Comment", "reference_doctype", "reference_name"),
+			("Version", "ref_doctype", "docname"),
+		):
+			table = DocType(log)
+			frappe.qb.from_(table).delete().where(
+				(table[doctype_field] == doctype) & table[name_field].isin(chunk)
+			).run()
+		table = DocType(doctype)
+		frappe.qb.from_(table).delete().where(table.name.isin(chunk)).run()
+	return len(names)
+
+
+def _purge_where(doctype: str, fieldname: str, customers: list[str]) -> int:
+	table = DocType(doctype)
+	if frappe.get_meta(doctype).istable:
+		rows = (
+			frappe.qb.from_(table).select(table.name).where(table[fieldname].isin(customers)).run(pluck=True)
+		)
+		if rows:
+			frappe.qb.from_(table).delete().where(table.name.isin(rows)).run()
+		return len(rows)
+	return _purge(
+		doctype,
+		frappe.qb.from_(table).select(table.name).where(table[fieldname].isin(customers)).run(pluck=True),
+	)
+
+
+def _purge_invoices(doctype: str, names: list[str]) -> int:
+	"""Invoices with their general ledger and payment ledger entries."""
+	for chunk in _chunks(names):
+		gl = DocType("GL Entry")
+		frappe.qb.from_(gl).delete().where((gl.voucher_type == doctype) & gl.voucher_no.isin(chunk)).run()
+		ple = DocType("Payment Ledger Entry")
+		frappe.qb.from_(ple).delete().where(
+			(ple.voucher_type == doctype) & (ple.voucher_no.isin(chunk) | ple.against_voucher_no.isin(chunk))
+		).run()
+	return _purge(doctype, names)
+
+
+def _purge_contacts(customers: list[str]) -> int:
+	"""Contacts that belong to demo customers only."""
+	link = DocType("Dynamic Link")
+	mine = set(
+		frappe.qb.from_(link)
+		.select(link.parent)
+		.where(
+			(link.parenttype == "Contact")
+			& (link.link_doctype == "Customer")
+			& link.link_name.isin(customers)
+		)
+		.run(pluck=True)
+	)
+	if not mine:
+		return 0
+	shared = set(
+		frappe.qb.from_(link)
+		.select(link.parent)
+		.where(
+			(link.parenttype == "Contact")
+			& link.parent.isin(list(mine))
+			& ((link.link_doctype != "Customer") | link.link_name.notin(customers))
+		)
+		.run(pluck=True)
+	)
+	return _purge("Contact", sorted(mine - shared))
+
+
+def _chunks(names: list[str], size: int = 500):
+	for start in range(0, len(names), size):
+		yield names[start : start + size]
