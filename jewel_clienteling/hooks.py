@@ -19,9 +19,20 @@ before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 
 doctype_js = {
-	"Customer": "public/js/customer.js",
+	"Customer": ["public/js/snapshot.js", "public/js/customer.js"],
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
+	"Sales Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
+	"POS Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
 }
+
+# Her snapshot beside the cart on ERPNext's point of sale (loaded with the page, no build step)
+page_js = {"point-of-sale": ["public/js/snapshot.js", "public/js/pos_panel.js"]}
+
+# The Customer form's connections: her occasions, preferences, notes, repairs, points and outreach
+override_doctype_dashboards = {"Customer": "jewel_clienteling.overrides.customer.dashboard"}
+
+# Whether the POS panel is on, and which customer is the counter's walk-in
+extend_bootinfo = "jewel_clienteling.boot.boot_session"
 
 # Frappe's deletion and download requests for an associate's own account (a customer has no User:
 # her requests go through api/privacy.py instead). An associate's name or email in these is replaced.
@@ -47,6 +58,7 @@ _STORE_RECORDS = (
 	"Repair Ticket",
 	"Loyalty Ledger",
 	"Clienteling Privacy Log",
+	"Walk-in Visit",
 )
 permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"

@@ -10,9 +10,21 @@ import pytest
 
 APP = Path(__file__).resolve().parents[1] / "jewel_clienteling"
 # Answer GET: they only read. Anything else must be POST only.
-READ_ONLY = {"today", "get_snapshot", "balance", "progress"}
+READ_ONLY = {"today", "get_snapshot", "balance", "progress"} | {
+	# the workspace's number cards and charts (api/dashboard.py)
+	"occasions_next_30_days",
+	"outreach_due_today",
+	"repeat_purchase_rate",
+	"lapsed_customers",
+	"open_repairs",
+	"points_liability",
+	"outreach_funnel",
+	"attributed_revenue",
+	"repeat_rate_by_month",
+}
+READ_ONLY |= {"preview"}  # a segment's count and first customers (api/segments.py)
 GUEST = {"inbound"}  # the WhatsApp webhook
-PERMISSION_CALLS = {"has_permission", "require_manager", "only_for", "check_permission"}
+PERMISSION_CALLS = {"has_permission", "require_manager", "require_any", "only_for", "check_permission"}
 
 
 def _whitelist_decorator(function: ast.FunctionDef) -> ast.Call | None:

@@ -1,11 +1,16 @@
-"""Customer.validate: stamp when consent was given, and forget it when withdrawn."""
+"""Customer.validate: stamp when consent was given, and forget it when withdrawn. Her clienteling
+records among the form's connections."""
 
+import frappe
+from frappe import _
 from frappe.utils import now_datetime
 
 CHANNELS = ("whatsapp", "sms", "email")
 
 
 def validate(doc, method=None):
+	if doc.get("jc_referred_by") and doc.jc_referred_by == doc.name:
+		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
 	for channel in CHANNELS:
 		opted_in = doc.get(f"jc_{channel}_opt_in")
 		if opted_in and not doc.get(f"jc_{channel}_opt_in_on"):
@@ -15,3 +20,17 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+
+
+def dashboard(data: dict) -> dict:
+	"""Her clienteling records among the Customer form's connections."""
+	data["transactions"].append(
+		{
+			"label": _("Clienteling"),
+			"items": ["Occasion", "Preference", "Customer Note", "Walk-in Visit", "Client Outreach"],
+		}
+	)
+	data["transactions"].append(
+		{"label": _("Repairs and Points"), "items": ["Repair Ticket", "Loyalty Ledger"]}
+	)
+	return data

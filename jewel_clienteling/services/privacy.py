@@ -13,6 +13,7 @@ import hmac
 
 import frappe
 from frappe import _
+from frappe.model import no_value_fields
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Replace
 from frappe.utils import now_datetime
@@ -111,9 +112,7 @@ def _invoices(customer: str) -> list[dict]:
 
 
 def _is_data(field: dict) -> bool:
-	return field["fieldtype"] not in ("Section Break", "Column Break", "Tab Break") and not field.get(
-		"hidden"
-	)
+	return field["fieldtype"] not in no_value_fields and not field.get("hidden")
 
 
 def _clean(row) -> dict:

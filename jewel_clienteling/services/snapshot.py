@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType, Order
 from frappe.utils import add_days, cint, getdate, nowdate
 
-from jewel_clienteling.services import facts
+from jewel_clienteling.services import facts, walk_ins
 from jewel_clienteling.services import settings as clienteling_settings
 
 PROFILE_FIELDS = (
@@ -23,7 +23,15 @@ PROFILE_FIELDS = (
 	"jc_lifecycle_stage",
 	"jc_rfm_segment",
 	"jc_preferred_associate",
+	"jc_last_served_by",
+	"jc_home_store",
 	"jc_referred_by",
+	"jc_loyalty_points",
+	"jc_loyalty_tier",
+	"jc_points_next_expiry",
+	"jc_points_expiring",
+	"jc_erased_on",
+	"jc_preferred_channel",
 	"jc_do_not_contact",
 	"jc_whatsapp_opt_in",
 	"jc_sms_opt_in",
@@ -54,6 +62,7 @@ def build(customer: str) -> dict:
 		"purchases": _last_purchases(customer),
 		"notes": _notes(customer),
 		"repairs": _open_repairs(customer),
+		"wishlist": walk_ins.for_snapshot(customer),
 	}
 
 

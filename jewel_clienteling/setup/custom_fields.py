@@ -20,7 +20,7 @@ def _ro(fieldname, fieldtype, label, insert_after, **extra):
 	}
 
 
-def _consent(channel: str, previous: str) -> list[dict]:
+def _consent(channel: str, previous: str, quick_entry: int = 0) -> list[dict]:
 	key = channel.lower()
 	return [
 		{
@@ -29,6 +29,8 @@ def _consent(channel: str, previous: str) -> list[dict]:
 			"label": f"{channel} Opt-in",
 			"insert_after": previous,
 			"description": f"She agreed to receive offers and greetings by {channel}",
+			# asked when a new customer is made at the counter
+			"allow_in_quick_entry": quick_entry,
 		},
 		_ro(f"jc_{key}_opt_in_on", "Datetime", f"{channel} Opt-in On", f"jc_{key}_opt_in"),
 		{
@@ -50,10 +52,16 @@ CUSTOMER_FIELDS = [
 		"insert_after": "portal_users",
 	},
 	{
+		"fieldname": "jc_snapshot_html",
+		"fieldtype": "HTML",
+		"label": "Her Snapshot",
+		"insert_after": "jc_clienteling_tab",
+	},
+	{
 		"fieldname": "jc_profile_section",
 		"fieldtype": "Section Break",
 		"label": "Profile",
-		"insert_after": "jc_clienteling_tab",
+		"insert_after": "jc_snapshot_html",
 	},
 	_ro("jc_first_purchase_date", "Date", "First Purchase", "jc_profile_section"),
 	_ro("jc_last_purchase_date", "Date", "Last Purchase", "jc_first_purchase_date", search_index=1),
@@ -125,6 +133,8 @@ CUSTOMER_FIELDS = [
 		"label": "Referred By",
 		"insert_after": "jc_relationship_column",
 		"no_copy": 1,
+		"allow_in_quick_entry": 1,
+		"description": "The customer who sent her to us",
 	},
 	{
 		"fieldname": "jc_consent_section",
@@ -146,7 +156,7 @@ CUSTOMER_FIELDS = [
 		"options": "\nWhatsApp\nSMS\nEmail",
 		"insert_after": "jc_do_not_contact",
 	},
-	*_consent("WhatsApp", "jc_preferred_channel"),
+	*_consent("WhatsApp", "jc_preferred_channel", quick_entry=1),
 	{
 		"fieldname": "jc_consent_column_1",
 		"fieldtype": "Column Break",

@@ -1,6 +1,7 @@
 """After install-app: our fields, columns, role and default settings are in place."""
 
 import frappe
+from frappe.model import no_value_fields
 from frappe.tests.utils import FrappeTestCase
 
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
@@ -13,11 +14,7 @@ class TestInstall(FrappeTestCase):
 		for doctype, fieldname in field_names():
 			with self.subTest(doctype=doctype, fieldname=fieldname):
 				self.assertTrue(frappe.db.exists("Custom Field", {"dt": doctype, "fieldname": fieldname}))
-				if frappe.get_meta(doctype).get_field(fieldname).fieldtype not in (
-					"Section Break",
-					"Column Break",
-					"Tab Break",
-				):
+				if frappe.get_meta(doctype).get_field(fieldname).fieldtype not in no_value_fields:
 					self.assertTrue(frappe.db.has_column(doctype, fieldname))
 
 	def test_role_and_default_preference_sources(self):

@@ -46,6 +46,8 @@ POLICY = {
 	"Clienteling Privacy Log": ("", "r", "r"),
 	"Clienteling Settings": ("", "rwc", "rwc"),
 	"WhatsApp Settings": ("", "rwc", "rwc"),
+	"Client Segment": ("r", MANAGERS_ALL, MANAGERS_ALL),
+	"Walk-in Visit": ("rc", MANAGERS_ALL, MANAGERS_ALL),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 
@@ -58,6 +60,17 @@ PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"
 STAFF = {ASSOCIATE, MANAGER, ADMIN}
 MANAGERS = {MANAGER, ADMIN}
 WITH_CUSTOMERS = {ASSOCIATE, MANAGER}
+DASHBOARD = (
+	"occasions_next_30_days",
+	"outreach_due_today",
+	"repeat_purchase_rate",
+	"lapsed_customers",
+	"open_repairs",
+	"points_liability",
+	"outreach_funnel",
+	"attributed_revenue",
+	"repeat_rate_by_month",
+)
 METHODS = {
 	"outreach.today": ("GET", STAFF),
 	"outreach.mark_done": ("POST", STAFF),
@@ -78,6 +91,11 @@ METHODS = {
 	"campaigns.progress": ("GET", STAFF),
 	"privacy.export_customer": ("POST", {MANAGER}),
 	"privacy.erase_customer": ("POST", {MANAGER}),
+	# the workspace's cards and charts: store managers (Sales Manager or Clienteling Manager) and admins
+	**{f"dashboard.{name}": ("GET", MANAGERS) for name in DASHBOARD},
+	"segments.preview": ("GET", WITH_CUSTOMERS),
+	"segments.make_campaign": ("POST", MANAGERS),
+	"walk_ins.record_walk_in": ("POST", WITH_CUSTOMERS),
 }
 
 
@@ -188,6 +206,13 @@ class TestPermissionMatrix(FrappeTestCase):
 			{"doctype": "Client Campaign", "campaign_name": "Matrix", "send_on": nowdate()}
 		).insert()
 		name = frappe.db.get_value("Customer", her, "customer_name")
+		segment = frappe.get_doc(
+			{
+				"doctype": "Client Segment",
+				"segment_name": f"Matrix {frappe.generate_hash(length=6)}",
+				"rules": [{"criterion": "Purchases", "operator": "at least", "value": "1"}],
+			}
+		).insert()
 		return {
 			"outreach.today": {},
 			"outreach.mark_done": {"name": outreach[0]},
@@ -212,6 +237,15 @@ class TestPermissionMatrix(FrappeTestCase):
 			"campaigns.progress": {"name": campaign.name},
 			"privacy.export_customer": {"customer": her},
 			"privacy.erase_customer": {"customer": her, "confirm_name": name},
+			**{f"dashboard.{name}": {} for name in DASHBOARD},
+			"segments.preview": {"segment": segment.name},
+			"segments.make_campaign": {"segment": segment.name},
+			"walk_ins.record_walk_in": {
+				"visitor_name": "Matrix Walk-in",
+				"mobile": "98111 22334",
+				"wishlist": '[{"description": "Temple necklace"}]',
+				"reason_not_bought": "Price",
+			},
 		}
 
 

@@ -5,6 +5,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from jewel_clienteling.api.customer import add_note, get_snapshot, make_occasion_from_note
+from jewel_clienteling.api.walk_ins import record_walk_in
 from jewel_clienteling.services import sync
 from jewel_clienteling.tests import fixtures as fx
 
@@ -48,6 +49,23 @@ class TestSnapshot(FrappeTestCase):
 		self.assertEqual(snap["purchases"][0]["items"][0].jc_size, "12")
 		self.assertIn(("Stone", "Polki"), {(p.dimension, p.value) for p in snap["preferences"]})
 		self.assertEqual(snap["notes"][0].note, "Prefers to visit on Saturdays with her mother")
+
+	def test_the_pieces_she_liked_on_a_visit_show_at_the_counter(self):
+		frappe.db.set_value("Customer", self.customer, "mobile_no", "+91 98450 77661")
+		name = frappe.db.get_value("Customer", self.customer, "customer_name")
+		record_walk_in(
+			visitor_name=name,
+			mobile="98450 77661",
+			wishlist='[{"description": "Temple necklace", "size": "18 in"}]',
+			budget=150000,
+			reason_not_bought="Price",
+		)
+		visits = get_snapshot(self.customer)["wishlist"]
+		self.assertEqual(len(visits), 1)
+		self.assertEqual((visits[0]["budget"], visits[0]["reason_not_bought"]), (150000, "Price"))
+		self.assertEqual(
+			[(i["description"], i["size"]) for i in visits[0]["items"]], [("Temple necklace", "18 in")]
+		)
 
 	def test_snapshot_is_refused_to_a_user_who_cannot_read_the_customer(self):
 		frappe.set_user(fx.STRANGER)

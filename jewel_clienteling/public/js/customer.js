@@ -1,9 +1,11 @@
 // Copyright (c) 2026, jewel_clienteling contributors
 // For license information, please see license.txt
 
-// Her access and erasure requests, for managers, under Privacy on the Customer form.
+// The Customer form: her snapshot at the top of the Clienteling tab, with the counter's quick actions;
+// and her access and erasure requests, for managers, under Privacy.
 frappe.ui.form.on("Customer", {
 	refresh(frm) {
+		jc_render_snapshot(frm);
 		if (frm.is_new() || !frappe.user.has_role(["Clienteling Manager", "System Manager"])) return;
 		const group = __("Privacy");
 		frm.add_custom_button(__("Export Her Clienteling Data"), () => jc_export(frm), group);
@@ -71,4 +73,28 @@ function jc_erase(frm) {
 		},
 	});
 	dialog.show();
+}
+
+function jc_render_snapshot(frm) {
+	const field = frm.fields_dict.jc_snapshot_html;
+	if (!field) return;
+	if (frm.is_new()) {
+		field.$wrapper.empty();
+		return;
+	}
+	jewel_clienteling.snapshot.add_styles();
+	const customer = frm.doc.name;
+	const reload = () => frm.reload_doc();
+	const $actions = $(`<div class="jc-pos-actions" style="display:flex;gap:4px;margin-bottom:8px"></div>`);
+	for (const [label, action] of [
+		[__("Occasion"), () => jewel_clienteling.snapshot.add_occasion(customer, reload)],
+		[__("Preference"), () => jewel_clienteling.snapshot.add_preference(customer, reload)],
+		[__("Note"), () => jewel_clienteling.snapshot.add_note(customer, reload)],
+	]) {
+		$(`<button class="btn btn-xs btn-default">+ ${label}</button>`).on("click", action).appendTo($actions);
+	}
+	jewel_clienteling.snapshot.fetch(customer).then((data) => {
+		if (frm.doc.name !== customer) return;
+		field.$wrapper.empty().append($actions).append(jewel_clienteling.snapshot.html(data));
+	});
 }
