@@ -1,0 +1,253 @@
+"""In a real browser (headless Chromium), against the real site: an associate at ERPNext's point of
+sale knows the customer without asking her anything, adds to what is known and completes a sale;
+a manager opens the workspace and the milestone calendar. Screenshots of every step are saved (the
+folder is printed). See tests/browser.py for what this needs; without it the tests are skipped."""
+
+import unittest
+
+import frappe
+from frappe.permissions import add_permission
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, nowdate
+
+from jewel_clienteling.tests import browser
+from jewel_clienteling.tests import fixtures as fx
+from jewel_clienteling.tests.test_outreach import occasion
+
+REASON = browser.why_not()
+ASSOCIATE = "jc-browser-associate@example.com"
+MANAGER = "jc-browser-manager@example.com"
+PRICED_ITEM = fx.COIN
+PRICE = 64500
+PAST_ITEM = "JC-RING-GLD-22K-PLK"
+
+
+def counter_for(user: str):
+	"""An open POS Opening Entry for `user` at the JC Counter, as the start of her shift. ERPNext lets
+	only Sales Managers read opening entries, yet every POS sale reads its cashier's: a store gives its
+	counter role that read permission (Role Permissions Manager), as here for Sales User."""
+	if not frappe.db.exists("Custom DocPerm", {"parent": "POS Opening Entry", "role": "Sales User"}):
+		add_permission("POS Opening Entry", "Sales User", 0)
+	if frappe.db.exists("POS Opening Entry", {"user": user, "status": "Open", "docstatus": 1}):
+		return
+	frappe.get_doc(
+		{
+			"doctype": "POS Opening Entry",
+			"company": fx.company(),
+			"pos_profile": fx.POS_PROFILE,
+			"user": user,
+			"period_start_date": frappe.utils.now_datetime(),
+			"posting_date": nowdate(),
+			"balance_details": [{"mode_of_payment": "Cash", "opening_amount": 0}],
+		}
+	).submit()
+
+
+def price(item_code: str, rate: float):
+	if not frappe.db.exists("Item Price", {"item_code": item_code, "price_list": "Standard Selling"}):
+		frappe.get_doc(
+			{
+				"doctype": "Item Price",
+				"item_code": item_code,
+				"price_list": "Standard Selling",
+				"price_list_rate": rate,
+			}
+		).insert(ignore_permissions=True)
+
+
+def her() -> dict:
+	"""A customer the store knows: an anniversary coming, her ring size, a past purchase, a note and
+	a piece in for repair. Committed, as the browser talks to another process."""
+	name = fx.make_customer(mobile_no="+91 98450 11223", jc_whatsapp_opt_in=1)
+	customer_name = frappe.db.get_value("Customer", name, "customer_name")
+	occasion(name, 10, "Anniversary", relation="Spouse", person_name="Rahul")
+	occasion(name, 0, "Child's Birthday", relation="Daughter", person_name="Anaya")
+	frappe.get_doc(
+		{
+			"doctype": "Preference",
+			"customer": name,
+			"dimension": "Ring Size",
+			"qualifier": "right ring finger",
+			"value": "14",
+			"source": "Stated",
+		}
+	).insert(ignore_permissions=True)
+	fx.make_pos_invoice(name, [(PAST_ITEM, 52000)])
+	frappe.get_doc(
+		{
+			"doctype": "Customer Note",
+			"customer": name,
+			"note": "Prefers antique finish; visits with her mother",
+		}
+	).insert(ignore_permissions=True)
+	from jewel_clienteling.tests.test_repair_desk import take_in
+
+	ticket = take_in(customer=name, piece_description="Polki bangle, loose stone")
+	return {"name": name, "customer_name": customer_name, "repair": ticket.name}
+
+
+@unittest.skipIf(REASON, f"browser tests skipped: {REASON}")
+class TestAtTheCounterAndTheDesk(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		browser.make_user(ASSOCIATE, ("Sales User", "Accounts User"))
+		browser.make_user(
+			MANAGER, ("Sales Manager", "Sales Master Manager", "Accounts User", "Clienteling Manager")
+		)
+		counter_for(ASSOCIATE)
+		price(PRICED_ITEM, PRICE)
+		cls.customer = her()
+		frappe.db.commit()
+		cls.server = browser.Server(frappe.local.site)
+		cls.addClassCleanup(cls.server.stop)
+
+	def setUp(self):
+		self.browser = browser.Browser(self.server, browser.screenshot_folder(self._testMethodName))
+		self.addCleanup(self.browser.close)
+		print(f"\nscreenshots: {self.browser.folder}")
+
+	def tearDown(self):
+		self.assertEqual(self.browser.errors, [], "the page raised JavaScript errors")
+
+	def pick_customer(self, page):
+		field = page.locator(".customer-field input")
+		field.click()
+		field.fill(self.customer["customer_name"])
+		page.get_by_role("option").filter(has_text=self.customer["customer_name"]).first.click()
+
+	def test_associate_knows_her_adds_an_occasion_and_completes_a_sale(self):
+		page = self.browser.login(ASSOCIATE)
+		self.browser.open(page, "/app/point-of-sale")
+		page.wait_for_selector(".customer-cart-container .customer-field input")
+		self.pick_customer(page)
+
+		# her snapshot opens beside the cart, without anything asked of her
+		snapshot = page.locator(f'.jc-pos-panel .jc-snapshot[data-customer="{self.customer["name"]}"]')
+		snapshot.wait_for()
+		text = snapshot.inner_text()
+		for expected in (
+			"Anniversary",
+			"Rahul",
+			"Anaya",
+			"Ring Size",
+			"14",
+			PAST_ITEM,
+			"Polki bangle, loose stone",
+			"Prefers antique finish",
+			"WhatsApp: yes",
+		):
+			self.assertIn(expected, text)
+		self.browser.screenshot(page, "her-snapshot-at-the-counter")
+
+		# she mentions her mother's birthday: two clicks and a date
+		page.click('.jc-pos-actions [data-action="occasion"]')
+		birthday = getdate(add_days(nowdate(), 20))
+		self.browser.fill_dialog(
+			page,
+			{
+				"occasion_type": "Birthday",
+				"relation": "Mother",
+				"person_name": "Sunita",
+				"date": str(birthday),
+			},
+		)
+		self.browser.screenshot(page, "adding-her-mothers-birthday")
+		self.browser.press_primary(page)
+		snapshot = page.locator(".jc-pos-panel .jc-snapshot")
+		snapshot.filter(has_text="Sunita").wait_for()
+		frappe.db.rollback()  # see what the server committed
+		self.assertTrue(
+			frappe.db.exists(
+				"Occasion",
+				{
+					"customer": self.customer["name"],
+					"occasion_type": "Birthday",
+					"relation": "Mother",
+					"day": birthday.day,
+					"month": str(birthday.month),
+					"source": "Asked",
+				},
+			)
+		)
+
+		# this sale is an anniversary gift for her husband
+		page.click('.jc-pos-actions [data-action="sale-occasion"]')
+		self.browser.fill_dialog(
+			page,
+			{
+				"jc_purchase_occasion": "Anniversary gift",
+				"jc_recipient_name": "Rahul",
+				"jc_recipient_relation": "Spouse",
+			},
+		)
+		self.browser.press_primary(page)
+		page.locator(".jc-sale-capture").filter(has_text="Rahul").wait_for()
+
+		# the sale itself, through ERPNext's own screens, with her profile put aside
+		page.click(".jc-pos-panel .jc-close")
+		page.click(f'.item-wrapper[data-item-code="{PRICED_ITEM}"]')
+		page.locator(f'.cart-item-wrapper:has-text("{PRICED_ITEM}")').first.wait_for()
+		page.locator(".checkout-btn").first.click()
+		page.locator(".submit-order-btn").wait_for()
+		self.browser.screenshot(page, "payment")
+		page.click(".submit-order-btn")
+		page.wait_for_function("() => window.cur_dialog && cur_dialog.display")  # "Permanently submit?"
+		self.browser.press_primary(page)
+		page.locator(".new-btn").first.wait_for()
+		self.browser.screenshot(page, "sale-complete")
+
+		frappe.db.rollback()
+		sales = frappe.get_all(
+			"POS Invoice",
+			filters={"customer": self.customer["name"], "docstatus": 1, "owner": ASSOCIATE},
+			fields=[
+				"name",
+				"net_total",
+				"grand_total",
+				"paid_amount",
+				"jc_purchase_occasion",
+				"jc_recipient_name",
+				"jc_recipient_relation",
+			],
+		)
+		self.assertEqual(len(sales), 1)
+		sale = sales[0]
+		self.assertEqual(
+			(sale.jc_purchase_occasion, sale.jc_recipient_name, sale.jc_recipient_relation),
+			("Anniversary gift", "Rahul", "Spouse"),
+		)
+		self.assertEqual(sale.net_total, PRICE)
+		self.assertEqual(sale.paid_amount, sale.grand_total)
+
+	def test_her_snapshot_on_the_customer_form(self):
+		page = self.browser.login(ASSOCIATE)
+		self.browser.open(page, f"/app/customer/{self.customer['name']}")
+		page.get_by_role("tab", name="Clienteling").click()
+		snapshot = page.locator(f'.jc-snapshot[data-customer="{self.customer["name"]}"]')
+		snapshot.wait_for()
+		self.assertIn("Polki bangle, loose stone", snapshot.inner_text())
+		self.browser.screenshot(page, "customer-form")
+
+	def test_manager_sees_the_workspace_and_the_calendar(self):
+		page = self.browser.login(MANAGER)
+		self.browser.open(page, "/app/clienteling")
+		cards = page.locator(".widget.number-widget-box")
+		cards.nth(5).wait_for()
+		self.assertEqual(cards.count(), 6)
+		open_repairs = page.locator('.widget.number-widget-box:has-text("Open Repairs") .number')
+		open_repairs.wait_for()
+		frappe.db.rollback()
+		expected = frappe.db.count(
+			"Repair Ticket", {"docstatus": 1, "status": ["not in", ("Delivered", "Cancelled")]}
+		)
+		self.assertEqual(int(open_repairs.inner_text().replace(",", "")), expected)
+		charts = page.locator(".widget.dashboard-widget-box .frappe-chart")
+		charts.nth(2).wait_for()
+		self.browser.screenshot(page, "workspace")
+
+		self.browser.open(page, "/app/occasion/view/calendar/default")
+		event = page.locator(".fc-event").filter(has_text="Anaya")
+		event.first.wait_for()
+		self.browser.screenshot(page, "milestone-calendar")
