@@ -40,6 +40,7 @@ from jewel_clienteling.domain.repairs import (
 	turnaround_days,
 	uncollected_reminder_cycle,
 	weight_difference,
+	withdraws_pickup_messages,
 )
 
 # The desk's rule, written out independently of the code.
@@ -392,6 +393,19 @@ def test_she_is_told_when_her_piece_is_ready_and_only_then():
 	assert message_on_status_change(STATUS_READY, STATUS_READY) is None
 	assert message_on_status_change(STATUS_READY, STATUS_DELIVERED) is None
 	assert message_on_status_change(STATUS_APPROVED, STATUS_AT_WORKSHOP) is None
+
+
+def test_pickup_messages_are_withdrawn_once_the_piece_stops_waiting_for_her():
+	# still with us, or only now ready: nothing to withdraw
+	assert not withdraws_pickup_messages(None, STATUS_RECEIVED)
+	assert not withdraws_pickup_messages(STATUS_APPROVED, STATUS_AT_WORKSHOP)
+	assert not withdraws_pickup_messages(STATUS_AT_WORKSHOP, STATUS_READY)
+	assert not withdraws_pickup_messages(STATUS_READY, STATUS_READY)
+	# collected, sent back for rework, or the ticket cancelled at any step
+	assert withdraws_pickup_messages(STATUS_READY, STATUS_DELIVERED)
+	assert withdraws_pickup_messages(STATUS_READY, STATUS_AT_WORKSHOP)
+	assert withdraws_pickup_messages(STATUS_READY, STATUS_CANCELLED)
+	assert withdraws_pickup_messages(STATUS_ESTIMATED, STATUS_CANCELLED)
 
 
 def test_a_forgotten_piece_gets_one_reminder_per_cycle():

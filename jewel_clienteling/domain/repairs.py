@@ -245,6 +245,12 @@ def message_on_status_change(previous: str | None, new: str) -> str | None:
 	return None
 
 
+def withdraws_pickup_messages(previous: str | None, new: str) -> bool:
+	"""Once a piece leaves Ready (collected, or the ticket cancelled), a 'come and collect it' message
+	not yet sent would be wrong: it is withdrawn."""
+	return (previous == STATUS_READY and new != STATUS_READY) or new in (STATUS_DELIVERED, STATUS_CANCELLED)
+
+
 def uncollected_reminder_cycle(ready_since: date | None, status: str, today: date, days: int) -> int | None:
 	"""Which reminder is due for a piece waiting to be collected: 1 from day `days`, 2 from day
 	`2 * days` and so on; None before the first or when it is not waiting. The Frappe layer sends a

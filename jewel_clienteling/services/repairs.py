@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import repairs as rules
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
-from jewel_clienteling.services.outreach import Queue
+from jewel_clienteling.services.outreach import OPEN, Queue
 from jewel_clienteling.services.roles import require_manager
 
 TICKET = "Repair Ticket"
@@ -176,7 +177,10 @@ def check_move(ticket, previous: str) -> None:
 
 
 def tell_customer(ticket, previous: str | None) -> None:
-	"""Entering Ready queues the utility message. A failure here never stops the desk."""
+	"""Entering Ready queues the utility message; leaving it withdraws the pickup messages not yet
+	sent. A failure here never stops the desk."""
+	if rules.withdraws_pickup_messages(previous, ticket.status):
+		withdraw_pickup_messages(ticket)
 	reason = rules.message_on_status_change(previous, ticket.status)
 	if reason != rules.MESSAGE_REPAIR_READY:
 		return
@@ -198,6 +202,32 @@ def tell_customer(ticket, previous: str | None) -> None:
 		)
 	except Exception:
 		frappe.log_error(title=f"Clienteling: could not queue the ready message for {ticket.name}")
+
+
+def withdraw_pickup_messages(ticket) -> None:
+	"""Skip the 'ready' and 'uncollected' messages still waiting in the queue for this ticket."""
+	why = (
+		_("The repair was cancelled.")
+		if ticket.status == rules.STATUS_CANCELLED
+		else _("The piece is no longer waiting to be collected ({0}).").format(_(ticket.status))
+	)
+	try:
+		outreach = DocType("Client Outreach")
+		(
+			frappe.qb.update(outreach)
+			.set(outreach.status, "Skipped")
+			.set(outreach.skip_reason, why)
+			.set(outreach.modified, now_datetime())
+			.where(
+				(outreach.reference_doctype == TICKET)
+				& (outreach.reference_name == ticket.name)
+				& outreach.reason.isin((outreach_rules.REPAIR_READY, outreach_rules.REPAIR_UNCOLLECTED))
+				& outreach.status.isin(OPEN)
+			)
+			.run()
+		)
+	except Exception:
+		frappe.log_error(title=f"Clienteling: could not withdraw the pickup messages of {ticket.name}")
 
 
 def make_invoice(ticket) -> str:

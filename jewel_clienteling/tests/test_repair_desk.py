@@ -217,6 +217,38 @@ class TestRepairDesk(FrappeTestCase):
 		)
 		self.assertEqual((review.reason, review.step), ("Review request", "After a repair"))
 
+	def test_once_she_has_collected_her_piece_no_ready_message_waits_for_her(self):
+		frappe.set_user("Administrator")
+		collected = take_in(customer=fx.make_customer(mobile_no="+91 98765 43212"))
+		cancelled = take_in(customer=fx.make_customer(mobile_no="+91 98765 43213"))
+		for ticket in (collected, cancelled):
+			for status in ("Estimated", "Approved"):
+				api.move(ticket.name, status, approved_via="In store")
+			api.move(ticket.name, "At Workshop", workshop=fx.KARIGAR)
+			api.move(ticket.name, "Ready")
+
+		def waiting(ticket) -> list[str]:
+			return frappe.get_all(
+				"Client Outreach",
+				filters={"reference_name": ticket.name, "status": ("in", ("Planned", "Due"))},
+				pluck="reason",
+			)
+
+		self.assertEqual(waiting(collected), ["Repair ready"], "the queue holds her ready message")
+		api.move(collected.name, "Delivered", weight_out=5.25)
+		self.assertEqual(waiting(collected), [])
+		[skipped] = frappe.get_all(
+			"Client Outreach",
+			filters={"reference_name": collected.name},
+			fields=["status", "skip_reason"],
+		)
+		self.assertEqual(skipped.status, "Skipped")
+		self.assertIn("no longer waiting", skipped.skip_reason)
+
+		self.assertEqual(waiting(cancelled), ["Repair ready"])
+		api.move(cancelled.name, "Cancelled", reason="She took it back unrepaired")
+		self.assertEqual(waiting(cancelled), [])
+
 	def test_the_desk_reports_chase_overdue_and_uncollected_pieces_and_time_the_workshops(self):
 		from jewel_clienteling.jewel_clienteling.report.repairs_to_chase import repairs_to_chase
 		from jewel_clienteling.jewel_clienteling.report.workshop_turnaround import workshop_turnaround

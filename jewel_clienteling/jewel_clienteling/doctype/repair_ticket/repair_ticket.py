@@ -47,3 +47,4 @@ class RepairTicket(Document):
 
 	def on_cancel(self):
 		self.db_set("status", rules.STATUS_CANCELLED)
+		repairs.withdraw_pickup_messages(self)
