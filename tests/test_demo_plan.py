@@ -2,13 +2,15 @@
 customers, the sales follow the jeweller's year, and every phone number is a valid Indian mobile."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import phonenumbers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jewel_clienteling.demo import catalogue
-from jewel_clienteling.demo.plan import make_plan
+from jewel_clienteling.demo.plan import HISTORY_DAYS, QUIET_DAYS, make_plan
+from jewel_clienteling.domain.outreach import DEFAULT_CAP_DAYS
 
 TODAY = date(2026, 11, 23)
 
@@ -53,6 +55,44 @@ def test_every_plan_is_a_store_that_could_be(customers, seed, months):
 	soon = [o for o in plan.occasions if _days_until(o.day, o.month) <= 30]
 	assert soon, "someone has an occasion within the month"
 	assert {r.status for r in plan.repairs} >= {"Received", "At Workshop", "Ready", "Delivered"}
+	_assert_history_could_be(plan, window)
+
+
+def _assert_history_could_be(plan, window: timedelta) -> None:
+	"""Only to customers who agreed to that channel, in the past year but not the last weeks, never
+	two within the frequency cap, and a message read only if delivered, answered only if read."""
+	customers = {customer.key: customer for customer in plan.customers}
+	first = TODAY - min(window, timedelta(days=HISTORY_DAYS))
+	by_customer = {}
+	for message in plan.messages:
+		her = customers[message.customer]
+		assert not her.do_not_contact
+		assert {"WhatsApp": her.whatsapp, "SMS": her.sms, "Email": her.email_opt_in}[message.channel]
+		assert first <= message.sent_on <= TODAY - timedelta(days=QUIET_DAYS)
+		assert message.delivered or not message.read
+		assert message.read or not message.replied
+		assert message.channel == "WhatsApp" or not message.read
+		by_customer.setdefault(message.customer, []).append(message.sent_on)
+	for days in by_customer.values():
+		days.sort()
+		assert all((later - earlier).days >= DEFAULT_CAP_DAYS for earlier, later in pairwise(days))
+
+
+def test_a_year_of_messages_fills_every_month_and_some_bring_a_sale():
+	plan = make_plan(120, 7, TODAY)
+	months = {(message.sent_on.year, message.sent_on.month) for message in plan.messages}
+	assert len(months) >= 11, "every month but the quiet last weeks has messages"
+	assert any(message.replied for message in plan.messages)
+	sales = {}
+	for sale in plan.sales:
+		sales.setdefault(sale.customer, []).append(sale.posting_date)
+	brought = [
+		message
+		for message in plan.messages
+		if any(0 <= (day - message.sent_on).days <= 30 for day in sales.get(message.customer, []))
+	]
+	assert len(brought) >= len(plan.messages) / 10, "a sale follows some messages within a month"
+	assert len({message.reason for message in brought}) >= 2
 
 
 def _days_until(day: int, month: int) -> int:

@@ -11,6 +11,8 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 
 import frappe
 from frappe.query_builder import DocType
@@ -63,6 +65,8 @@ def load(
 
 	made["invoices"] = _sales(the_plan, company, stores, prefix, echo)
 	made["repairs"] = _repairs(the_plan, company, karigar, echo)
+	made["messages"] = _messages(the_plan, associates)
+	frappe.db.commit()  # nosemgrep
 
 	echo("Running the app's jobs: profiles, points lapsing, today's outreach...")
 	for customer in the_plan.customers:
@@ -265,6 +269,51 @@ def _submit_sale(sale: plan.Sale, company: str, store: str, prefix: str) -> None
 	doc.paid_amount = amount
 	doc.insert(ignore_permissions=True)
 	doc.submit()
+
+
+def _messages(the_plan: plan.Plan, associates: list[str]) -> int:
+	"""The past year's outreach, as the queue would have recorded it once sent: the workspace's
+	funnel and, once her profile is refreshed, the sales each message brought."""
+	keys = [message.key for message in the_plan.messages] or [""]
+	done = set(frappe.get_all("Client Outreach", filters={"dedupe_key": ("in", keys)}, pluck="dedupe_key"))
+	customers = {customer.key: customer for customer in the_plan.customers}
+	made = 0
+	for message in the_plan.messages:
+		if message.key in done:
+			continue
+		customer = customers[message.customer]
+		rng = random.Random(message.key)  # noqa: S311 - demo data, not a secret
+		sent = datetime.combine(message.sent_on, dt_time(rng.randint(11, 18), rng.randint(0, 59)))
+		delivered = sent + timedelta(seconds=rng.randint(2, 90)) if message.delivered else None
+		read = delivered + timedelta(minutes=rng.randint(1, 600)) if message.read else None
+		replied = read + timedelta(minutes=rng.randint(1, 240)) if message.replied else None
+		status = "Replied" if replied else "Read" if read else "Delivered" if delivered else "Sent"
+		associate = associates[customer.associate] if customer.associate is not None else None
+		frappe.get_doc(
+			{
+				"doctype": "Client Outreach",
+				"customer": customer.key,
+				"customer_name": customer.name,
+				"reason": message.reason,
+				"step": message.reason,
+				"status": status,
+				"due_date": message.sent_on,
+				"assigned_to": associate,
+				"channel": message.channel,
+				"phone": customer.mobile if message.channel != "Email" else None,
+				"message": plan.message_text(customer, message),
+				"cycle": message.key,
+				"dedupe_key": message.key,
+				"sent_on": sent,
+				"sent_by": associate,
+				"delivered_on": delivered,
+				"read_on": read,
+				"replied_on": replied,
+				"attempts": 1,
+			}
+		).insert(ignore_permissions=True)
+		made += 1
+	return made
 
 
 STEPS = ("Estimated", "Approved", "At Workshop", "Ready", "Delivered")

@@ -9,6 +9,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from jewel_clienteling import demo
+from jewel_clienteling.domain import dashboard as figures
+from jewel_clienteling.services import dashboard
 from jewel_clienteling.tests import fixtures as fx
 
 PREFIX = "JCDT"
@@ -104,13 +106,54 @@ class TestDemo(FrappeTestCase):
 		)
 		self.assertTrue({"Received", "At Workshop", "Ready", "Delivered"} <= statuses, statuses)
 
+	def test_c_past_messages_fill_the_funnel_and_credit_the_sales_they_brought(self):
+		today = getdate(nowdate())
+		sent = frappe.get_all(
+			"Client Outreach",
+			filters={"customer": ("in", demo_customers()), "sent_on": ("is", "set")},
+			fields=["name", "customer", "due_date", "sent_on", "attributed_sale", "attributed_amount"],
+		)
+		self.assertEqual(len(sent), self.loaded["messages"])
+		window = frappe.db.get_single_value("Clienteling Settings", "attribution_days") or 30
+		invoices = frappe.get_all(
+			"Sales Invoice",
+			filters={"customer": ("in", demo_customers()), "docstatus": 1},
+			fields=["name", "customer", "posting_date", "grand_total"],
+		)
+		credited = {row.attributed_sale for row in sent if row.attributed_sale}
+		for row in sent:
+			self.assertLess(getdate(row.sent_on), today)
+			followed = [
+				invoice
+				for invoice in invoices
+				if invoice.customer == row.customer
+				and 0 <= (invoice.posting_date - getdate(row.sent_on)).days <= window
+			]
+			if row.attributed_sale:
+				self.assertIn(row.attributed_sale, {invoice.name for invoice in followed})
+			else:  # a sale that followed it was credited to a later message instead
+				self.assertTrue({invoice.name for invoice in followed} <= credited, row.name)
+		stages = dashboard.outreach_funnel()["datasets"]
+		sent_by_month = stages[figures.FUNNEL.index("Sent")]["values"]
+		month_starts = figures.months(today, len(sent_by_month))
+		for month, count in zip(month_starts, sent_by_month, strict=True):
+			ours = sum(1 for row in sent if getdate(row.due_date).replace(day=1) == month)
+			self.assertGreaterEqual(count, ours, f"the funnel counts the demo's messages of {month}")
+
 	def test_d_loading_twice_adds_nothing(self):
 		before = counts()
 		again = demo.load(**SIZE)
 		self.assertEqual(counts(), before)
 		self.assertEqual(
-			(again["customers"], again["invoices"], again["repairs"], again["occasions"], again["items"]),
-			(0, 0, 0, 0, 0),
+			(
+				again["customers"],
+				again["invoices"],
+				again["repairs"],
+				again["occasions"],
+				again["items"],
+				again["messages"],
+			),
+			(0, 0, 0, 0, 0, 0),
 		)
 
 	def test_e_remove_takes_out_exactly_the_demo(self):
