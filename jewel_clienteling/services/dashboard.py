@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Sum
-from frappe.utils import add_days, cint, flt, getdate, nowdate
+from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate
 
 from jewel_clienteling.domain import dashboard as figures
 from jewel_clienteling.services import facts
@@ -169,4 +169,5 @@ def repeat_rate_by_month(months: int = CHART_MONTHS) -> dict:
 
 
 def _month_label(month) -> str:
-	return month.strftime("%b %Y")
+	"""'Nov 2026' in the user's language (babel, through Frappe's own date formatting)."""
+	return format_date(month, "MMM yyyy")

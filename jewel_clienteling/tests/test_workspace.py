@@ -166,6 +166,21 @@ class TestWorkspace(FrappeTestCase):
 		self.assertGreater(share, 0)
 		self.assertLess(share, 100)
 
+	def test_months_are_named_in_the_users_language(self):
+		month = getdate(nowdate())
+		english = api.outreach_funnel()["labels"]
+		self.assertEqual(english[-1], month.strftime("%b %Y"))
+		lang = frappe.local.lang
+		try:
+			frappe.local.lang = "hi"
+			hindi = api.repeat_rate_by_month()["labels"]
+		finally:
+			frappe.local.lang = lang
+		self.assertEqual(len(hindi), len(english))
+		self.assertTrue(hindi[-1].endswith(str(month.year)))
+		self.assertNotIn(month.strftime("%b"), hindi[-1], "the month is written in Hindi")
+		self.assertTrue(any("\u0900" <= char <= "\u097f" for char in hindi[-1]), hindi[-1])
+
 	def test_associates_and_strangers_see_no_figures(self):
 		fx.make_user(fx.ASSOCIATE, "Sales User")
 		frappe.set_user(fx.ASSOCIATE)
