@@ -13,7 +13,12 @@ from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.testing.sms_gateway import SMSGateway
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.tests import fixtures as fx
-from jewel_clienteling.tests.utils import run_in_bench, whatsapp_template
+from jewel_clienteling.tests.utils import (
+	committed_settings,
+	run_in_bench,
+	send_at_any_hour,
+	whatsapp_template,
+)
 
 TOKEN = "test-access-token"  # noqa: S105 - the stand-in server's token
 OUTREACH = "Client Outreach"
@@ -36,7 +41,7 @@ def plan(customer: str, reason: str = rules.OCCASION) -> str:
 		step="7",
 		context={"occasion_type": "Birthday"},
 	)
-	Queue(today=today, now=f"{today} 12:00:00").add([candidate])
+	Queue(today=today, now=now_datetime()).add([candidate])
 	frappe.db.commit()  # nosemgrep: the drain runs in its own transactions
 	return frappe.db.get_value(OUTREACH, {"dedupe_key": candidate.key})
 
@@ -51,21 +56,12 @@ def row(name: str) -> frappe._dict:
 	)
 
 
-def committed_settings(doctype: str, **values) -> dict:
-	"""Set single values now, committed; returns the old ones for the cleanup."""
-	old = {field: frappe.db.get_single_value(doctype, field) for field in values}
-	for field, value in values.items():
-		frappe.db.set_single_value(doctype, field, value)
-	frappe.clear_document_cache(doctype, doctype)
-	frappe.db.commit()  # nosemgrep
-	return old
-
-
 class ChannelTestCase(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
 		frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
 		frappe.db.commit()  # nosemgrep
+		send_at_any_hour(self)
 
 	def settings(self, doctype: str, **values) -> None:
 		old = committed_settings(doctype, **values)

@@ -20,6 +20,7 @@ from jewel_clienteling.tests.utils import (
 	commit_and_run_queued_refresh,
 	request,
 	run_in_bench,
+	send_at_any_hour,
 	whatsapp_template,
 )
 
@@ -31,6 +32,7 @@ WEBHOOK = "/api/method/jewel_clienteling.api.whatsapp.inbound"
 class TestWhatsApp(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
+		send_at_any_hour(self)
 		self.api = CloudAPIServer(token=TOKEN, phone_number_id="4242")
 		self.api.start()
 		self.addCleanup(self.api.stop)
@@ -68,7 +70,7 @@ class TestWhatsApp(FrappeTestCase):
 
 	def plan(self, customer: str, occasion_type: str = "Birthday") -> str:
 		today = getdate(nowdate())
-		queue = Queue(today=today, now=f"{today} 12:00:00")
+		queue = Queue(today=today, now=now_datetime())
 		candidate = rules.Candidate(
 			customer=customer,
 			reason=rules.OCCASION,
@@ -367,7 +369,7 @@ class TestWhatsApp(FrappeTestCase):
 			due_date=today,
 			step="empty",
 		)
-		Queue(today=today, now=f"{today} 12:00:00").add([candidate])
+		Queue(today=today, now=now_datetime()).add([candidate])
 		frappe.db.commit()  # nosemgrep
 		name = frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
 		whatsapp.drain(max_seconds=10)

@@ -143,3 +143,20 @@ def request(method: str, path: str, **kwargs):
 	if isinstance(result["response"], Exception):
 		raise result["response"]
 	return result["response"]
+
+
+def committed_settings(doctype: str, **values) -> dict:
+	"""Set single values now, committed; returns the old ones for the cleanup."""
+	old = {field: frappe.db.get_single_value(doctype, field) for field in values}
+	for field, value in values.items():
+		frappe.db.set_single_value(doctype, field, value)
+	frappe.clear_document_cache(doctype, doctype)
+	frappe.db.commit()  # nosemgrep
+	return old
+
+
+def send_at_any_hour(test) -> None:
+	"""No quiet hours while `test` runs (committed, put back after it), so a message planned now may go
+	now whatever the hour of the run: the senders' tests must not depend on the clock."""
+	old = committed_settings("Clienteling Settings", quiet_hours_start=None, quiet_hours_end=None)
+	test.addCleanup(committed_settings, "Clienteling Settings", **old)
