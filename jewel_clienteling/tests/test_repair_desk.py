@@ -38,6 +38,16 @@ def take_in(weight: float = 5.25, **fields):
 	return ticket
 
 
+def ready_for_pickup(mobile: str):
+	"""A piece taken in from a new customer and moved along the desk until it is ready for her."""
+	ticket = take_in(customer=fx.make_customer(mobile_no=mobile))
+	for status in ("Estimated", "Approved"):
+		api.move(ticket.name, status, approved_via="In store")
+	api.move(ticket.name, "At Workshop", workshop=fx.KARIGAR)
+	api.move(ticket.name, "Ready")
+	return ticket
+
+
 def walk_in(phone: str = "98111 22334") -> dict:
 	return {"walk_in_name": f"Meera {frappe.generate_hash(length=5)}", "walk_in_phone": phone}
 
@@ -191,13 +201,8 @@ class TestRepairDesk(FrappeTestCase):
 	def test_uncollected_pieces_are_reminded_and_delivered_ones_asked_for_a_review(self):
 		frappe.set_user("Administrator")
 		today = getdate(nowdate())
-		waiting = take_in(customer=fx.make_customer(mobile_no="+91 98765 43210"))
-		delivered = take_in(customer=fx.make_customer(mobile_no="+91 98765 43211"))
-		for ticket in (waiting, delivered):
-			for status in ("Estimated", "Approved"):
-				api.move(ticket.name, status, approved_via="In store")
-			api.move(ticket.name, "At Workshop", workshop=fx.KARIGAR)
-			api.move(ticket.name, "Ready")
+		waiting = ready_for_pickup("+91 98765 43210")
+		delivered = ready_for_pickup("+91 98765 43211")
 		api.move(delivered.name, "Delivered", weight_out=5.25)
 		with change_settings("Clienteling Settings", {"uncollected_days": 7, "repair_review_after_days": 3}):
 			frappe.db.set_value("Repair Ticket", waiting.name, "ready_on", add_days(today, -15))
@@ -219,13 +224,8 @@ class TestRepairDesk(FrappeTestCase):
 
 	def test_once_she_has_collected_her_piece_no_ready_message_waits_for_her(self):
 		frappe.set_user("Administrator")
-		collected = take_in(customer=fx.make_customer(mobile_no="+91 98765 43212"))
-		cancelled = take_in(customer=fx.make_customer(mobile_no="+91 98765 43213"))
-		for ticket in (collected, cancelled):
-			for status in ("Estimated", "Approved"):
-				api.move(ticket.name, status, approved_via="In store")
-			api.move(ticket.name, "At Workshop", workshop=fx.KARIGAR)
-			api.move(ticket.name, "Ready")
+		collected = ready_for_pickup("+91 98765 43212")
+		cancelled = ready_for_pickup("+91 98765 43213")
 
 		def waiting(ticket) -> list[str]:
 			return frappe.get_all(
