@@ -221,6 +221,57 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 		self.assertEqual(sale.net_total, PRICE)
 		self.assertEqual(sale.paid_amount, sale.grand_total)
 
+	def test_a_walk_in_who_did_not_buy_is_remembered_and_followed_up(self):
+		visitor = f"Kavya {frappe.generate_hash(length=5)}"
+		mobile = f"+91 97{frappe.utils.cint(frappe.utils.now_datetime().timestamp()) % 10**8:08d}"
+		page = self.browser.login(ASSOCIATE)
+		self.browser.open(page, "/app/point-of-sale")
+		page.wait_for_selector(".customer-cart-container .customer-field input")
+		page.click(".jc-walk-in")
+		self.browser.fill_dialog(
+			page,
+			{
+				"visitor_name": visitor,
+				"mobile": mobile,
+				"whatsapp_consent": 1,
+				"budget": 80000,
+				"occasion": "Anniversary gift",
+				"reason_not_bought": "Price",
+			},
+		)
+		# the piece she liked, as a row of the dialog's table
+		page.evaluate(
+			"""(item) => {
+				const table = cur_dialog.fields_dict.wishlist;
+				table.df.data.push({ item, size: "14" });
+				table.grid.refresh();
+			}""",
+			PAST_ITEM,
+		)
+		self.browser.screenshot(page, "walk-in")
+		self.browser.press_primary(page)
+
+		# the POS now knows her: she is picked and her snapshot shows the piece she liked
+		snapshot = page.locator(".jc-pos-panel .jc-snapshot").filter(has_text=visitor)
+		snapshot.wait_for()
+		self.assertIn(PAST_ITEM, snapshot.inner_text())
+		self.browser.screenshot(page, "walk-in-remembered")
+
+		frappe.db.rollback()  # see what the server committed
+		customer = frappe.db.get_value("Walk-in Visit", {"visitor_name": visitor}, "customer")
+		self.assertTrue(customer)
+		self.assertEqual(frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in"), 1)
+		visit = frappe.db.get_value("Walk-in Visit", {"visitor_name": visitor})
+		self.assertEqual(
+			frappe.get_all("Walk-in Wishlist Item", {"parent": visit}, pluck="item"), [PAST_ITEM]
+		)
+		follow_up = frappe.get_all(
+			"Client Outreach",
+			filters={"customer": customer, "reason": "Walk-in follow-up"},
+			fields=["status", "assigned_to"],
+		)
+		self.assertEqual([(row.status, row.assigned_to) for row in follow_up], [("Planned", ASSOCIATE)])
+
 	def test_her_snapshot_on_the_customer_form(self):
 		page = self.browser.login(ASSOCIATE)
 		self.browser.open(page, f"/app/customer/{self.customer['name']}")
