@@ -4,17 +4,17 @@ processes at once, and a campaign to many customers that reports progress and ca
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, getdate, now_datetime, nowdate
+from frappe.utils import add_to_date, now_datetime, nowdate
 
 from jewel_clienteling.api import outreach as outreach_api
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import campaigns, channels, whatsapp
-from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.testing.sms_gateway import SMSGateway
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import (
 	committed_settings,
+	plan_outreach,
 	run_in_bench,
 	send_at_any_hour,
 	whatsapp_template,
@@ -26,24 +26,6 @@ OUTREACH = "Client Outreach"
 
 def phone() -> str:
 	return "+9197" + str(abs(hash(frappe.generate_hash())) % 10**8).zfill(8)
-
-
-def plan(customer: str, reason: str = rules.OCCASION) -> str:
-	"""Plan one outreach for her today, as the daily planner would, and commit it."""
-	today = getdate(nowdate())
-	candidate = rules.Candidate(
-		customer=customer,
-		reason=reason,
-		reference_doctype="Customer",
-		reference_name=customer,
-		cycle=f"{today}/{frappe.generate_hash(length=6)}",
-		due_date=today,
-		step="7",
-		context={"occasion_type": "Birthday"},
-	)
-	Queue(today=today, now=now_datetime()).add([candidate])
-	frappe.db.commit()  # nosemgrep: the drain runs in its own transactions
-	return frappe.db.get_value(OUTREACH, {"dedupe_key": candidate.key})
 
 
 def row(name: str) -> frappe._dict:
@@ -95,7 +77,7 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.settings("Clienteling Settings", send_email_automatically=1)
 		address = f"{frappe.generate_hash(length=8)}@example.com"
 		customer = fx.make_customer(email_id=address, jc_email_opt_in=1, jc_preferred_channel="Email")
-		name = plan(customer)
+		name = plan_outreach(customer)
 		self.assertEqual(row(name).channel, "Email")
 		self.assertNotIn(name, self.associate_queue(), "a job sends it: it does not wait for an associate")
 
@@ -116,7 +98,7 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.assertEqual(frappe.db.count("Email Queue", {"reference_name": name}), 1, "never twice")
 
 		# she withdraws email consent after the message was planned: it is not sent
-		later = plan(customer)
+		later = plan_outreach(customer)
 		frappe.db.set_value("Customer", customer, "jc_email_opt_in", 0)
 		frappe.db.commit()  # nosemgrep
 		channels.drain_others(max_seconds=5)
@@ -155,7 +137,7 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.settings("Clienteling Settings", send_sms_automatically=1)
 		number = phone()
 		customer = fx.make_customer(mobile_no=number, jc_sms_opt_in=1, jc_preferred_channel="SMS")
-		name = plan(customer)
+		name = plan_outreach(customer)
 		planned = row(name)
 		self.assertEqual(planned.channel, "SMS")
 
@@ -174,14 +156,14 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.assertTrue(frappe.db.exists("SMS Log", {"requested_numbers": number}))
 
 		# a gateway that refuses the request itself (4xx) is not retried blindly
-		refused = plan(customer, rules.POINTS_EXPIRING)
+		refused = plan_outreach(customer, rules.POINTS_EXPIRING)
 		gateway.fail_for(number, 1, 400)
 		channels.drain_others(max_seconds=10)
 		self.assertEqual((row(refused).status, row(refused).error_code), ("Failed", "400"))
 
 	def test_channels_that_do_not_send_by_themselves_leave_the_message_to_the_associate(self):
 		customer = fx.make_customer(mobile_no=phone(), jc_sms_opt_in=1, jc_preferred_channel="SMS")
-		name = plan(customer)
+		name = plan_outreach(customer)
 		self.assertIn(name, self.associate_queue())
 		channels.drain_others(max_seconds=5)
 		self.assertEqual(row(name).status, "Due", "nobody switched SMS on: the associate sends it")
@@ -217,7 +199,9 @@ class TestWhatsAppWorkers(ChannelTestCase):
 
 	def test_two_workers_draining_at_once_send_every_message_exactly_once(self):
 		numbers = [phone() for _ in range(24)]
-		names = [plan(fx.make_customer(mobile_no=number, jc_whatsapp_opt_in=1)) for number in numbers]
+		names = [
+			plan_outreach(fx.make_customer(mobile_no=number, jc_whatsapp_opt_in=1)) for number in numbers
+		]
 		workers = [
 			run_in_bench("jewel_clienteling.services.whatsapp.drain", max_seconds=30) for _ in range(2)
 		]

@@ -13,12 +13,13 @@ from jewel_clienteling.api import segments as api
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.domain.segments import month_after
 from jewel_clienteling.services import campaigns, profile, segments
-from jewel_clienteling.services.outreach import Queue, skip_text
+from jewel_clienteling.services.outreach import skip_text
 from jewel_clienteling.setup.segments import SEGMENTS
 from jewel_clienteling.setup.segments import add_missing as add_seeds
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import customer, occasion
 from jewel_clienteling.tests.test_permissions import ASSOCIATE, MANAGER, call, make_users
+from jewel_clienteling.tests.utils import plan_outreach
 
 RING = "JC-RING-GLD-22K-PLK"
 DIAMOND_RING = "JC-RING-PLT-950-DIA"
@@ -415,18 +416,7 @@ class TestCampaignToASegment(SegmentTestCase):
 		repeat = bought(customer(**ours), (RING, 20000, 40), (RING, 20000, 10))
 		other_group = bought(customer(**usual), (RING, 20000, 10))
 		# a birthday reminder already goes to her today: the campaign would crowd her
-		today = getdate(nowdate())
-		reminder = rules.Candidate(
-			customer=capped,
-			reason=rules.OCCASION,
-			reference_doctype="Customer",
-			reference_name=capped,
-			cycle=f"{today}/{frappe.generate_hash(length=6)}",
-			due_date=today,
-			step="7",
-			context={"occasion_type": "Birthday"},
-		)
-		Queue(today=today).add([reminder])
+		plan_outreach(capped)
 
 		name = api.make_campaign("First-time buyers")
 		campaign = frappe.get_doc("Client Campaign", name)

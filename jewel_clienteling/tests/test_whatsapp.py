@@ -4,11 +4,9 @@ handling; Meta's errors classified and retried."""
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, flt, getdate, now_datetime, nowdate
+from frappe.utils import add_to_date, flt, now_datetime
 
-from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import whatsapp
-from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.testing.whatsapp_server import (
 	CloudAPIServer,
 	inbound_text_payload,
@@ -18,6 +16,7 @@ from jewel_clienteling.testing.whatsapp_server import (
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import (
 	commit_and_run_queued_refresh,
+	plan_outreach,
 	request,
 	run_in_bench,
 	send_at_any_hour,
@@ -69,21 +68,7 @@ class TestWhatsApp(FrappeTestCase):
 		return name
 
 	def plan(self, customer: str, occasion_type: str = "Birthday") -> str:
-		today = getdate(nowdate())
-		queue = Queue(today=today, now=now_datetime())
-		candidate = rules.Candidate(
-			customer=customer,
-			reason=rules.OCCASION,
-			reference_doctype="Customer",
-			reference_name=customer,
-			cycle=f"{today}/{frappe.generate_hash(length=6)}",
-			due_date=today,
-			step="7",
-			context={"occasion_type": occasion_type},
-		)
-		queue.add([candidate])
-		frappe.db.commit()  # nosemgrep
-		return frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
+		return plan_outreach(customer, context={"occasion_type": occasion_type})
 
 	def outreach(self, name: str) -> frappe._dict:
 		frappe.db.rollback()  # see what other transactions committed
@@ -359,19 +344,7 @@ class TestWhatsApp(FrappeTestCase):
 	def test_a_template_with_an_empty_parameter_is_refused_before_sending_with_the_reason_kept(self):
 		whatsapp_template("jc_we_miss_you", "Occasion", ["first_name", "favourite_piece"], step="empty")
 		customer = self.customer()
-		today = getdate(nowdate())
-		candidate = rules.Candidate(
-			customer=customer,
-			reason=rules.OCCASION,
-			reference_doctype="Customer",
-			reference_name=customer,
-			cycle=f"{today}/{frappe.generate_hash(length=6)}",
-			due_date=today,
-			step="empty",
-		)
-		Queue(today=today, now=now_datetime()).add([candidate])
-		frappe.db.commit()  # nosemgrep
-		name = frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
+		name = plan_outreach(customer, step="empty", context={})
 		whatsapp.drain(max_seconds=10)
 		row = self.outreach(name)
 		self.assertEqual((row.status, row.error_code), ("Failed", "empty_parameter"))

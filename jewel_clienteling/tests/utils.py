@@ -6,10 +6,12 @@ import sys
 import threading
 
 import frappe
-from frappe.utils import get_test_client
+from frappe.utils import get_test_client, getdate, now_datetime, nowdate
 from frappe.utils.background_jobs import get_job
 
+from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import sync
+from jewel_clienteling.services.outreach import Queue
 
 
 def refresh_job_id(customer: str) -> str:
@@ -160,3 +162,24 @@ def send_at_any_hour(test) -> None:
 	now whatever the hour of the run: the senders' tests must not depend on the clock."""
 	old = committed_settings("Clienteling Settings", quiet_hours_start=None, quiet_hours_end=None)
 	test.addCleanup(committed_settings, "Clienteling Settings", **old)
+
+
+def plan_outreach(
+	customer: str, reason: str = rules.OCCASION, step: str = "7", context: dict | None = None
+) -> str:
+	"""One outreach for her today, planned through the queue as the daily planner would, and committed
+	(the senders run in their own transactions). By default a birthday greeting a week ahead."""
+	today = getdate(nowdate())
+	candidate = rules.Candidate(
+		customer=customer,
+		reason=reason,
+		reference_doctype="Customer",
+		reference_name=customer,
+		cycle=f"{today}/{frappe.generate_hash(length=6)}",
+		due_date=today,
+		step=step,
+		context={"occasion_type": "Birthday"} if context is None else context,
+	)
+	Queue(today=today, now=now_datetime()).add([candidate])
+	frappe.db.commit()  # nosemgrep
+	return frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
