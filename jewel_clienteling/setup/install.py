@@ -16,7 +16,17 @@ _OUR_FIELD = re.compile(r"^jc_[a-z0-9_]+$")
 
 
 def before_install():
+	refresh_module_map()
 	make_role()
+
+
+def refresh_module_map():
+	"""Frappe syncs an app's doctypes from the map of modules it read from Redis when the process
+	started. A site used before this app was added to the bench holds a map without it, so
+	install-app would sync none of our doctypes and fail half-way: read the map again from apps.txt."""
+	if not frappe.local.app_modules or "jewel_clienteling" not in frappe.local.app_modules:
+		frappe.cache.delete_value(["app_modules", "installed_app_modules"])
+		frappe.setup_module_map()
 
 
 def after_install():

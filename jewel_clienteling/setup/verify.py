@@ -1,8 +1,13 @@
 """What an uninstall must not leave behind. scripts/run-tests calls `leftovers()` after
 uninstall-app, connected to the site directly (bench execute refuses an uninstalled app's code)."""
 
-import frappe
+import json
+import os
 
+import frappe
+from frappe.model import no_value_fields
+
+from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import field_names
 from jewel_clienteling.setup.install import MANAGER_ROLE
 
@@ -38,3 +43,31 @@ def leftovers() -> None:
 	if frappe.db.exists("Kanban Board", {"reference_doctype": "Repair Ticket"}):
 		found.append("Kanban Board for Repair Ticket")
 	print(frappe.as_json(sorted(found), indent=None))
+
+
+def missing_after_install() -> list[str]:
+	"""Every doctype, custom field, role and default record an install must leave (none: [])."""
+	missing = []
+	folder = os.path.join(frappe.get_app_path("jewel_clienteling", "jewel_clienteling"), "doctype")
+	for entry in sorted(os.listdir(folder)):
+		definition = os.path.join(folder, entry, f"{entry}.json")
+		if os.path.exists(definition):
+			with open(definition) as f:
+				name = json.load(f)["name"]
+			if not frappe.db.exists("DocType", name):
+				missing.append(f"DocType {name}")
+	for doctype, fieldname in field_names():
+		fieldtype = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname}, "fieldtype")
+		if not fieldtype:
+			missing.append(f"Custom Field {doctype}.{fieldname}")
+		elif fieldtype not in no_value_fields and not frappe.db.has_column(doctype, fieldname):
+			missing.append(f"column {doctype}.{fieldname}")
+	if not frappe.db.exists("Role", MANAGER_ROLE):
+		missing.append(f"Role {MANAGER_ROLE}")
+	for template in defaults.TEMPLATES:
+		if not frappe.db.exists("Outreach Template", template["template_name"]):
+			missing.append(f"Outreach Template {template['template_name']}")
+	if not frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
+		missing.append(f"Kanban Board {defaults.REPAIR_BOARD}")
+	print(frappe.as_json(missing, indent=None))
+	return missing

@@ -16,7 +16,14 @@ find_bench() {
 }
 
 # as_owner CMD: bench refuses to run as root, so root runs it as the bench's owner
-as_owner() { if [ "$(id -un)" = "$owner" ]; then bash -c "$1"; else su "$owner" -s /bin/bash -c "$1"; fi; }
+# (with the system's PATH: root's own tool folders are closed to the owner)
+as_owner() {
+	if [ "$(id -un)" = "$owner" ]; then
+		bash -c "$1"
+	else
+		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin su "$owner" -s /bin/bash -c "$1"
+	fi
+}
 
 bench() { (cd "$bench_dir" && as_owner "$(printf '%q ' bench "$@")"); }
 
@@ -36,4 +43,39 @@ start_services() {
 		fi
 	done
 	mysqladmin ping >/dev/null 2>&1
+}
+
+# install_checkout REPO: this checkout into the bench's apps/ (a copy, so the bench never runs a work
+# tree being edited), listed in apps.txt and installed into the bench's Python
+install_checkout() {
+	local repo=$1 app=jewel_clienteling target="$bench_dir/apps/jewel_clienteling"
+	as_owner "mkdir -p '$target'" || return 1
+	tar -C "$repo" --exclude=./.venv --exclude='*/__pycache__' --exclude=./.pytest_cache --exclude=./.git -cf - . |
+		as_owner "tar -C '$target' -xf -" || return 1
+	grep -qx "$app" "$bench_dir/sites/apps.txt" ||
+		as_owner "printf '\n$app\n' >> '$bench_dir/sites/apps.txt' && sed -i '/^\$/d' '$bench_dir/sites/apps.txt'"
+	if ! as_owner "cd '$bench_dir/sites' && ../env/bin/python -c 'import $app, sys; sys.exit(0 if \"$target\" in $app.__file__ else 1)'" 2>/dev/null; then
+		as_owner "cd '$bench_dir' && (uv pip install -q -e apps/$app --python env/bin/python 2>/dev/null || ./env/bin/pip install -q -e apps/$app)" || return 1
+	fi
+}
+
+# install_app_on SITE: install-app that cannot half-happen. Frappe keeps the map of each app's modules
+# in Redis, per site; a site used before the app was added to apps.txt holds a map without it, and
+# install-app's process reads that map at start-up, so it synced none of the app's doctypes and
+# failed in after_install (the app's before_install rebuilds the map too). The cache is cleared in a
+# process of its own first, and the install is then checked: every doctype, field and record present.
+install_app_on() {
+	local site=$1 log
+	log=$(mktemp)
+	chmod 644 "$log"
+	bench --site "$site" clear-cache >/dev/null 2>&1
+	if ! bench --site "$site" install-app jewel_clienteling >"$log" 2>&1; then
+		grep -v "Updating DocTypes" "$log" | tail -40
+		return 1
+	fi
+	bench --site "$site" execute jewel_clienteling.setup.verify.missing_after_install >"$log" 2>&1
+	if [ "$(tail -1 "$log")" != "[]" ]; then
+		echo "install-app left these missing: $(tail -1 "$log")"
+		return 1
+	fi
 }
