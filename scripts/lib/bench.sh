@@ -27,14 +27,38 @@ as_owner() {
 
 bench() { (cd "$bench_dir" && as_owner "$(printf '%q ' bench "$@")"); }
 
+# the bench's database port (3306 unless the bench has a MariaDB of its own, see setup-bench --db-port)
+db_port() {
+	grep -Eo '"db_port": *[0-9]+' "$bench_dir/sites/common_site_config.json" 2>/dev/null | grep -Eo '[0-9]+$' || echo 3306
+}
+
+# mariadb_up PORT / start_mariadb PORT: the machine's MariaDB on 3306; on another port, a MariaDB of
+# the bench's own whose data lives beside the bench (made by setup-bench)
+mariadb_data() { echo "$(dirname "$bench_dir")/mariadb-$1"; }
+mariadb_up() {
+	if [ "$1" = 3306 ]; then mysqladmin ping >/dev/null 2>&1; else mysqladmin --socket="$(mariadb_data "$1")/mysqld.sock" ping >/dev/null 2>&1; fi
+}
+start_mariadb() {
+	local port=$1 data
+	mariadb_up "$port" && return 0
+	echo "starting MariaDB on port $port"
+	if [ "$port" = 3306 ]; then
+		${SUDO:-} service mariadb start >/dev/null 2>&1 || (${SUDO:-} mysqld_safe >/dev/null 2>&1 &)
+	else
+		data=$(mariadb_data "$port")
+		(${SUDO:-} mysqld_safe --no-defaults --datadir="$data" --port="$port" --socket="$data/mysqld.sock" \
+			--pid-file="$data/mysqld.pid" --user=mysql --character-set-server=utf8mb4 \
+			--collation-server=utf8mb4_unicode_ci --character-set-client-handshake=FALSE \
+			--skip-log-error >/dev/null 2>&1 &)
+	fi
+	for _ in $(seq 1 60); do mariadb_up "$port" && return 0; sleep 1; done
+	return 1
+}
+
 # start_services: MariaDB and the bench's Redis, when they are not running; returns 1 without MariaDB
 start_services() {
-	if ! mysqladmin ping >/dev/null 2>&1; then
-		echo "starting MariaDB"
-		service mariadb start >/dev/null 2>&1 || (mysqld_safe >/dev/null 2>&1 &)
-		for _ in $(seq 1 30); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
-	fi
 	local kind port
+	start_mariadb "$(db_port)" || return 1
 	for kind in cache queue; do
 		port=$(grep -Eo "redis_$kind\": \"redis://[^\"]+" "$bench_dir/sites/common_site_config.json" | grep -Eo '[0-9]+$')
 		if [ -n "$port" ] && ! redis-cli -p "$port" ping >/dev/null 2>&1; then
@@ -42,7 +66,6 @@ start_services() {
 			as_owner "cd '$bench_dir' && redis-server config/redis_$kind.conf --daemonize yes" >/dev/null
 		fi
 	done
-	mysqladmin ping >/dev/null 2>&1
 }
 
 # install_checkout REPO: this checkout into the bench's apps/ (a copy, so the bench never runs a work
