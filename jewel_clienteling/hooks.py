@@ -53,7 +53,7 @@ _STORE_RECORDS = (
 	"Preference",
 	"Customer Note",
 	"Client Outreach",
-	"WhatsApp Message",
+	"Clienteling WhatsApp Message",
 	"Consent Change",
 	"Repair Ticket",
 	"Loyalty Ledger",

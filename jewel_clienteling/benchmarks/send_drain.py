@@ -74,8 +74,8 @@ def steady_rate(sends: list[tuple[float, str]]) -> float:
 
 def _configure(base_url: str, per_second: int, gap: float) -> dict:
 	fields = ("enabled", "phone_number_id", "graph_url", "messages_per_second", "recipient_gap_seconds")
-	old = {field: frappe.db.get_single_value("WhatsApp Settings", field) for field in fields}
-	config = frappe.get_single("WhatsApp Settings")
+	old = {field: frappe.db.get_single_value("Clienteling WhatsApp Settings", field) for field in fields}
+	config = frappe.get_single("Clienteling WhatsApp Settings")
 	config.update(
 		{
 			"enabled": 1,
@@ -94,9 +94,9 @@ def _configure(base_url: str, per_second: int, gap: float) -> dict:
 
 
 def _restore(old: dict) -> None:
-	frappe.db.set_single_value("WhatsApp Settings", old)
+	frappe.db.set_single_value("Clienteling WhatsApp Settings", old)
 	frappe.db.commit()  # nosemgrep
-	frappe.clear_document_cache("WhatsApp Settings", "WhatsApp Settings")
+	frappe.clear_document_cache("Clienteling WhatsApp Settings", "Clienteling WhatsApp Settings")
 
 
 def _queue(count: int) -> str:

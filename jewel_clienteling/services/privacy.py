@@ -26,7 +26,7 @@ from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELD
 LOG = "Clienteling Privacy Log"
 ERASED = "[erased]"
 # deleted outright, in this order (a note may point at an occasion)
-PERSONAL = ("Customer Note", "Occasion", "Preference", "WhatsApp Message")
+PERSONAL = ("Customer Note", "Occasion", "Preference", "Clienteling WhatsApp Message")
 # kept, without these fields
 OUTREACH_REDACTED = ("phone", "message", "context", "error_message")
 REPAIR_REDACTED = ("walk_in_name", "walk_in_phone")
@@ -72,7 +72,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"preferences": _rows("Preference", customer),
 		"notes": _rows("Customer Note", customer),
 		"outreach": _rows("Client Outreach", customer),
-		"whatsapp_messages": _rows("WhatsApp Message", customer),
+		"whatsapp_messages": _rows("Clienteling WhatsApp Message", customer),
 		"consent_changes": _rows("Consent Change", customer),
 		"repair_tickets": _rows("Repair Ticket", customer),
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
@@ -222,7 +222,9 @@ def _phones(customer: str, mobile_no: str | None) -> list[str]:
 		frappe.get_all("Client Outreach", filters={"customer": customer}, pluck="phone", distinct=True)
 	)
 	raw.update(
-		frappe.get_all("WhatsApp Message", filters={"customer": customer}, pluck="phone", distinct=True)
+		frappe.get_all(
+			"Clienteling WhatsApp Message", filters={"customer": customer}, pluck="phone", distinct=True
+		)
 	)
 	found = set()
 	for text in filter(None, raw):

@@ -75,7 +75,7 @@ def apply_status(event: rules.StatusEvent) -> bool:
 
 
 def take_in(message: rules.InboundMessage) -> None:
-	if frappe.db.exists("WhatsApp Message", {"message_id": message.message_id}):
+	if frappe.db.exists("Clienteling WhatsApp Message", {"message_id": message.message_id}):
 		return  # a redelivery
 	region = clienteling_settings.get_settings().default_region or "IN"
 	phone = normalise_phone("+" + message.from_phone, region) or "+" + message.from_phone
@@ -84,7 +84,7 @@ def take_in(message: rules.InboundMessage) -> None:
 	outreach = _answered_outreach(customer, received) if customer else None
 	frappe.get_doc(
 		{
-			"doctype": "WhatsApp Message",
+			"doctype": "Clienteling WhatsApp Message",
 			"message_id": message.message_id,
 			"customer": customer,
 			"phone": phone,

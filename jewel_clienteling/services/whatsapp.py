@@ -20,7 +20,7 @@ from urllib3.util.retry import Retry
 from jewel_clienteling.domain import messaging as rules
 from jewel_clienteling.services import claims
 
-SETTINGS = "WhatsApp Settings"
+SETTINGS = "Clienteling WhatsApp Settings"
 OUTREACH = claims.OUTREACH
 PAGE = 200
 CHANNEL = "WhatsApp"
@@ -57,7 +57,7 @@ def http_session() -> requests.Session:
 def approved_templates() -> dict[tuple[str, str], frappe._dict]:
 	"""(reason, step) → template; a template with no step answers every step of its reason."""
 	rows = frappe.get_all(
-		"WhatsApp Template",
+		"Clienteling WhatsApp Template",
 		filters={"enabled": 1},
 		fields=["name", "template_name", "language", "category", "reason", "step"],
 	)
@@ -74,7 +74,7 @@ def named_template(row):
 	if not wanted:
 		return None
 	return frappe.db.get_value(
-		"WhatsApp Template",
+		"Clienteling WhatsApp Template",
 		{"name": wanted, "enabled": 1},
 		["name", "template_name", "language", "category", "reason", "step"],
 		as_dict=True,
@@ -91,8 +91,8 @@ def _parameters_of(template_name: str, config) -> list[str]:
 
 def template_parameters(template_name: str) -> list[str]:
 	return frappe.get_all(
-		"WhatsApp Template Parameter",
-		filters={"parent": template_name, "parenttype": "WhatsApp Template"},
+		"Clienteling WhatsApp Template Parameter",
+		filters={"parent": template_name, "parenttype": "Clienteling WhatsApp Template"},
 		pluck="source",
 		order_by="idx",
 	)

@@ -9,6 +9,7 @@ from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
+from jewel_clienteling.setup.ownership import give_back_foreign_doctypes
 
 MANAGER_ROLE = "Clienteling Manager"
 QUIET_HOURS = ("21:00:00", "10:00:00")
@@ -48,6 +49,7 @@ def after_migrate():
 
 
 def before_uninstall():
+	give_back_foreign_doctypes()  # uninstall deletes our module's doctypes: keep a neighbour's out of it
 	remove_custom_fields()
 	if frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		frappe.delete_doc("Kanban Board", defaults.REPAIR_BOARD, ignore_permissions=True, force=True)

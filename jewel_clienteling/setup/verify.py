@@ -10,8 +10,7 @@ from frappe.model import no_value_fields
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import field_names
 from jewel_clienteling.setup.install import MANAGER_ROLE
-
-MODULE = "Jewel Clienteling"
+from jewel_clienteling.setup.neighbours import MODULE
 
 
 def leftovers() -> None:

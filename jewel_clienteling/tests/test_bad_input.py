@@ -62,7 +62,7 @@ class TestBadInput(FrappeTestCase):
 		user.save(ignore_permissions=True)
 		cls.auth = {"Authorization": f"token {user.api_key}:{secret}"}
 		cls.valid = cls.valid_arguments()
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		config.app_secret = SECRET
 		config.save()
 		frappe.db.commit()  # nosemgrep: the requests run in their own transactions

@@ -41,7 +41,7 @@ def row(name: str) -> frappe._dict:
 class ChannelTestCase(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
-		frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
+		frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
 		frappe.db.commit()  # nosemgrep
 		send_at_any_hour(self)
 
@@ -174,7 +174,7 @@ class TestWhatsAppWorkers(ChannelTestCase):
 		super().setUp()
 		self.api = CloudAPIServer(token=TOKEN, phone_number_id="5151").start()
 		self.addCleanup(self.api.stop)
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		config.update(
 			{
 				"enabled": 1,
@@ -192,7 +192,7 @@ class TestWhatsAppWorkers(ChannelTestCase):
 		frappe.db.commit()  # nosemgrep: the workers read them
 
 		def switch_off():
-			frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
+			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
 			frappe.db.commit()  # nosemgrep
 
 		self.addCleanup(switch_off)
@@ -255,7 +255,9 @@ class TestWhatsAppWorkers(ChannelTestCase):
 		self.assertEqual(frappe.db.count(OUTREACH, {"reference_name": campaign.name}), 5)
 
 	def test_stopping_a_campaign_halfway_plans_no_more_and_withdraws_what_has_not_gone_out(self):
-		frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)  # nothing goes out by itself here
+		frappe.db.set_single_value(
+			"Clienteling WhatsApp Settings", "enabled", 0
+		)  # nothing goes out by itself here
 		frappe.db.commit()  # nosemgrep
 		group = self.customer_group()
 		for _ in range(4):

@@ -36,7 +36,7 @@ class TestPrivacy(FrappeTestCase):
 		planner.plan_days(frappe.utils.getdate(), frappe.utils.getdate(), frappe.utils.getdate())
 		frappe.get_doc(
 			{
-				"doctype": "WhatsApp Message",
+				"doctype": "Clienteling WhatsApp Message",
 				"message_id": f"wamid.{frappe.generate_hash(length=12)}",
 				"customer": self.customer,
 				"phone": PHONE_E164,
@@ -93,7 +93,7 @@ class TestPrivacy(FrappeTestCase):
 			self.customer, confirm_name=customer_name.upper(), request_reference="Form 7"
 		)
 
-		for doctype in ("Occasion", "Preference", "Customer Note", "WhatsApp Message"):
+		for doctype in ("Occasion", "Preference", "Customer Note", "Clienteling WhatsApp Message"):
 			self.assertEqual(frappe.db.count(doctype, {"customer": self.customer}), 0, doctype)
 		self.assertFalse(
 			frappe.db.exists("Version", {"ref_doctype": "Occasion", "docname": ("in", occasion_names)})

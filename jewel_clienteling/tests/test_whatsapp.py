@@ -35,7 +35,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.api = CloudAPIServer(token=TOKEN, phone_number_id="4242")
 		self.api.start()
 		self.addCleanup(self.api.stop)
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		config.update(
 			{
 				"enabled": 1,
@@ -56,7 +56,7 @@ class TestWhatsApp(FrappeTestCase):
 		frappe.db.commit()  # nosemgrep: webhook requests run in their own transactions
 
 		def switch_off():
-			frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
+			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
 			frappe.db.commit()  # nosemgrep
 
 		self.addCleanup(switch_off)
@@ -127,7 +127,7 @@ class TestWhatsApp(FrappeTestCase):
 		row = self.outreach(name)
 		self.assertEqual(row.status, "Replied")
 		message = frappe.db.get_value(
-			"WhatsApp Message", {"customer": customer}, ["text", "outreach"], as_dict=True
+			"Clienteling WhatsApp Message", {"customer": customer}, ["text", "outreach"], as_dict=True
 		)
 		self.assertEqual((message.text, message.outreach), ("Thank you so much!", name))
 
@@ -168,7 +168,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertEqual(self.webhook(raw=tampered, headers=good_headers).status_code, 403)
 		frappe.db.rollback()
 		self.assertEqual(frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in"), 1)
-		self.assertFalse(frappe.db.exists("WhatsApp Message", {"phone": "+" + digits}))
+		self.assertFalse(frappe.db.exists("Clienteling WhatsApp Message", {"phone": "+" + digits}))
 		# signed but not JSON: refused, nothing stored. (Sent as application/json, Frappe itself rejects
 		# the body before any app code runs.)
 		from jewel_clienteling.domain.messaging import sign
@@ -183,7 +183,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertEqual(statuses[0], 417)
 		self.assertGreaterEqual(statuses[1], 400)
 		frappe.db.rollback()
-		self.assertFalse(frappe.db.exists("WhatsApp Message", {"phone": "+" + digits}))
+		self.assertFalse(frappe.db.exists("Clienteling WhatsApp Message", {"phone": "+" + digits}))
 
 	def test_the_verify_token_handshake(self):
 		ok = request(
@@ -314,7 +314,7 @@ class TestWhatsApp(FrappeTestCase):
 		frappe.db.rollback()
 		message_id = payload["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
 		stored = frappe.db.get_value(
-			"WhatsApp Message", {"message_id": message_id}, ["customer", "text"], as_dict=True
+			"Clienteling WhatsApp Message", {"message_id": message_id}, ["customer", "text"], as_dict=True
 		)
 		# either kept for a person to read, unlinked, or left out as unreadable: never linked to anyone
 		self.assertTrue(stored is None or stored.customer is None, stored)

@@ -106,13 +106,15 @@ def run_in_bench(method: str, **kwargs) -> subprocess.Popen:
 
 def whatsapp_template(template_name: str, reason: str, sources: list[str], step: str = "") -> str:
 	"""The enabled WhatsApp Template of that approved name, made (Marketing, English) if missing."""
-	name = frappe.db.get_value("WhatsApp Template", {"template_name": template_name, "enabled": 1})
+	name = frappe.db.get_value(
+		"Clienteling WhatsApp Template", {"template_name": template_name, "enabled": 1}
+	)
 	if name:
 		return name
 	return (
 		frappe.get_doc(
 			{
-				"doctype": "WhatsApp Template",
+				"doctype": "Clienteling WhatsApp Template",
 				"template_name": template_name,
 				"language": "en",
 				"category": "Marketing",

@@ -102,3 +102,23 @@ install_app_on() {
 		return 1
 	fi
 }
+
+# get_whatsapp_app [VENDOR]: frappe_whatsapp (the WhatsApp app many stores already run) into the
+# bench, for the tests that prove this app lives beside it. From VENDOR's frappe_whatsapp-*.tar.gz
+# (made a git repository beside the bench, as bench get-app wants one), else from GitHub.
+WHATSAPP_REPO=${JC_WHATSAPP_REPO:-https://github.com/shridarpatil/frappe_whatsapp}
+get_whatsapp_app() {
+	local vendor=${1:-} src=$WHATSAPP_REPO tarball sources
+	[ -d "$bench_dir/apps/frappe_whatsapp" ] && return 0
+	tarball=$( [ -n "$vendor" ] && ls "$vendor"/frappe_whatsapp-[0-9]*.tar.gz 2>/dev/null | tail -1)
+	if [ -n "$tarball" ]; then
+		sources="$(dirname "$bench_dir")/.jc-sources"
+		src="$sources/frappe_whatsapp"
+		if [ ! -d "$src/.git" ]; then
+			as_owner "mkdir -p '$sources' && cd '$sources' && tar xzf '$tarball' && cd frappe_whatsapp &&
+				git init -q -b main && git add -A &&
+				git -c user.name=vendor -c user.email=vendor@localhost commit -q -m '$(basename "$tarball")'" || return 1
+		fi
+	fi
+	as_owner "cd '$bench_dir' && bench get-app '$src'"
+}

@@ -20,7 +20,7 @@ class ClientCampaign(Document):
 			frappe.throw(_("Start or stop the campaign with its buttons."))
 		for field, doctype in (
 			("outreach_template", "Outreach Template"),
-			("whatsapp_template", "WhatsApp Template"),
+			("whatsapp_template", "Clienteling WhatsApp Template"),
 		):
 			name = self.get(field)
 			if name and frappe.db.get_value(doctype, name, "reason") != CAMPAIGN_REASON:

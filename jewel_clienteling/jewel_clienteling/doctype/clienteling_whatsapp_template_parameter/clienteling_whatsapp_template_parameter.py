@@ -4,5 +4,5 @@
 from frappe.model.document import Document
 
 
-class WhatsAppTemplateParameter(Document):
+class ClientelingWhatsAppTemplateParameter(Document):
 	pass

@@ -4,5 +4,5 @@
 from frappe.model.document import Document
 
 
-class WhatsAppTemplate(Document):
+class ClientelingWhatsAppMessage(Document):
 	pass

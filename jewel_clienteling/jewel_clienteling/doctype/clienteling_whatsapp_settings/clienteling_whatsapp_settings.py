@@ -6,7 +6,7 @@ from frappe.model.document import Document
 from frappe.utils import get_url
 
 
-class WhatsAppSettings(Document):
+class ClientelingWhatsAppSettings(Document):
 	@property
 	def webhook_url(self) -> str:
 		"""The callback URL to paste into Meta's webhook setup."""

@@ -4,5 +4,5 @@
 from frappe.model.document import Document
 
 
-class WhatsAppMessage(Document):
+class ClientelingWhatsAppTemplate(Document):
 	pass
