@@ -1,9 +1,12 @@
-"""Customer.validate: stamp when consent was given, and forget it when withdrawn. Her clienteling
-records among the form's connections."""
+"""Customer.validate: stamp when consent was given, and forget it when withdrawn. Customer
+after_rename: her records' keys follow her new ID. Her clienteling records among the form's
+connections."""
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
+
+from jewel_clienteling.services import duplicates
 
 CHANNELS = ("whatsapp", "sms", "email")
 
@@ -20,6 +23,11 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+
+
+def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):
+	"""ERPNext renamed her, or merged another record into her: her records' keys follow her ID."""
+	duplicates.rekey(new or doc.name)
 
 
 def dashboard(data: dict) -> dict:
