@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request
 
 from jewel_clienteling.api import dashboard as dashboard_api
 from jewel_clienteling.domain.messaging import InboundMessage
+from jewel_clienteling.jewel_clienteling.report.referrals import referrals
 from jewel_clienteling.services import webhook
 from jewel_clienteling.services.duplicates import DUPLICATE
 from jewel_clienteling.setup import defaults
@@ -208,6 +209,17 @@ class TestLookupsByMobile(StoresTestCase):
 		frappe.set_user(self.east_associate)
 		self.assertIn(self.theirs, frappe.as_json(search_link("Customer", self.their_name)))
 
+	def test_the_referrals_report_does_not_name_another_stores_referrer(self):
+		friend = fx.make_customer(jc_home_store=NORTH, jc_referred_by=self.theirs)  # set by a manager
+		frappe.set_user(self.north_associate)
+		_columns, rows = referrals.execute({})
+		body = frappe.as_json(rows)
+		self.assertRevealsNothing(body)
+		(row,) = [row for row in rows if friend in row["referred_customers"]]
+		self.assertEqual((row["referrer"], row["referrer_name"]), (None, "A customer of another store"))
+		frappe.set_user(self.east_associate)
+		self.assertNotIn(friend, frappe.as_json(referrals.execute({})[1]))
+
 	def test_inbound_whatsapp_looks_in_every_store_and_a_stop_reaches_every_record_of_the_number(self):
 		made, _body = self.walk_in(self.north_associate)
 		frappe.db.set_value("Customer", self.theirs, "jc_whatsapp_opt_in", 1)
@@ -233,64 +245,6 @@ class TestLookupsByMobile(StoresTestCase):
 					"Consent Change", {"customer": customer, "opted_in": 0, "channel": "WhatsApp"}
 				)
 			)
-
-
-class TestMergingADuplicate(StoresTestCase):
-	def test_a_manager_merges_the_new_record_into_the_other_stores_customer_with_her_latest_consent(self):
-		# the East store knows she likes gold too: after the merge she likes it once
-		frappe.get_doc(
-			{"doctype": "Preference", "customer": self.theirs, "dimension": "Metal", "value": "Gold"}
-		).insert(ignore_permissions=True)
-		result, _body = self.walk_in(self.north_associate)
-		made = result["customer"]
-		(flag,) = self.flags(made)
-		refused = None
-		try:
-			answer(self.north_associate, "POST", "duplicates.merge", name=flag.name)
-		except frappe.PermissionError as error:
-			refused = error
-		self.assertIsInstance(refused, frappe.PermissionError)
-		self.assertTrue(frappe.db.exists("Customer", made))
-
-		body = answer(MANAGER, "POST", "duplicates.merge", name=flag.name)
-		self.assertEqual(json.loads(body)["message"], self.theirs)
-		self.assertFalse(frappe.db.exists("Customer", made))
-		self.assertEqual(frappe.db.get_value("Walk-in Visit", result["visit"], "customer"), self.theirs)
-		# she said yes to WhatsApp at the JC Counter, after anything she said at the East store
-		consent = frappe.db.get_value(
-			"Customer",
-			self.theirs,
-			["jc_whatsapp_opt_in", "jc_whatsapp_opt_in_via", "jc_home_store"],
-			as_dict=True,
-		)
-		self.assertEqual((consent.jc_whatsapp_opt_in, consent.jc_whatsapp_opt_in_via), (1, "In store"))
-		self.assertEqual(consent.jc_home_store, self.east, "the older record keeps her home store")
-		self.assertTrue(
-			frappe.db.exists("Consent Change", {"customer": self.theirs, "evidence": result["visit"]})
-		)
-		preferences = frappe.get_all(
-			"Preference", filters={"customer": self.theirs}, fields=["dimension", "value", "preference_key"]
-		)
-		self.assertEqual(
-			sorted((row.dimension, row.value) for row in preferences if row.dimension == "Metal"),
-			[("Metal", "Gold"), ("Metal", "Platinum")],
-		)
-		self.assertGreater(len(preferences), 2, "the ring she liked at the JC Counter came with her")
-		self.assertTrue(all(row.preference_key.startswith(f"{self.theirs}|") for row in preferences))
-		merged = frappe.db.get_value(
-			DUPLICATE, flag.name, ["status", "merged_from", "resolved_by"], as_dict=True
-		)
-		self.assertEqual((merged.status, merged.merged_from, merged.resolved_by), ("Merged", made, MANAGER))
-		with self.assertRaises(frappe.ValidationError):
-			answer(MANAGER, "POST", "duplicates.merge", name=flag.name)
-
-	def test_two_people_sharing_a_phone_are_marked_not_the_same_and_both_stay(self):
-		result, _body = self.walk_in(self.north_associate)
-		(flag,) = self.flags(result["customer"])
-		answer(MANAGER, "POST", "duplicates.not_the_same", name=flag.name)
-		self.assertEqual(frappe.db.get_value(DUPLICATE, flag.name, "status"), "Not the Same")
-		self.assertTrue(frappe.db.exists("Customer", result["customer"]))
-		self.assertTrue(frappe.db.exists("Customer", self.theirs))
 
 
 class TestFiguresOfHerStore(StoresTestCase):
