@@ -8,6 +8,7 @@ store yet (she has not bought at a counter) is shared by all, as Frappe shares a
 is empty."""
 
 import frappe
+from frappe import _
 from frappe.permissions import get_user_permissions
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import IfNull
@@ -50,6 +51,17 @@ def sees_home_store(home_store: str | None, stores: list[str] | None) -> bool:
 
 def may_see_customer(customer: str, user: str | None = None) -> bool:
 	return sees_home_store(frappe.db.get_value("Customer", customer, "jc_home_store"), allowed_stores(user))
+
+
+def check_referrer(referrer: str | None) -> None:
+	"""Who referred her must be a customer the user may see: another store's is neither named nor
+	credited."""
+	if referrer and not may_see_customer(referrer):
+		frappe.throw(
+			_("Choose who referred her among your store's customers."),
+			frappe.PermissionError,
+			title=_("Referred By"),
+		)
 
 
 def customer_criterion(customer_table, stores: list[str]):

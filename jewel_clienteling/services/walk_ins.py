@@ -101,12 +101,7 @@ def check(visit) -> None:
 		visit.occasion_date = getdate(visit.occasion_date)  # a date that cannot be is refused in words
 	if visit.referred_by and visit.referred_by == visit.customer:
 		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
-	if visit.referred_by and not store_access.may_see_customer(visit.referred_by):
-		frappe.throw(
-			_("Choose who referred her among your store's customers."),
-			frappe.PermissionError,
-			title=_("Referred By"),
-		)
+	store_access.check_referrer(visit.referred_by)
 	visit.store = visit.store or store_access.home_store_for_new()
 
 

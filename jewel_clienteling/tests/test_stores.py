@@ -181,7 +181,32 @@ class TestLookupsByMobile(StoresTestCase):
 		customers = frappe.db.count("Customer")
 		with self.assertRaises(frappe.PermissionError):
 			self.walk_in(self.north_associate, mobile=unique_mobile(), referred_by=self.theirs)
+		frappe.set_user(self.north_associate)
+		with self.assertRaises(frappe.PermissionError):
+			self.quick_entry(jc_referred_by=self.theirs)
 		self.assertEqual(frappe.db.count("Customer"), customers)
+
+	def test_a_customer_she_makes_at_her_counter_is_her_stores(self):
+		frappe.set_user(self.north_associate)
+		self.assertEqual(frappe.db.get_value("Customer", self.quick_entry(), "jc_home_store"), NORTH)
+		frappe.set_user(MANAGER)
+		self.assertFalse(frappe.db.get_value("Customer", self.quick_entry(), "jc_home_store"))
+
+	def quick_entry(self, **fields) -> str:
+		"""A customer made as the POS's *Create a new Customer* makes her, by the session's user."""
+		return (
+			frappe.get_doc(
+				{
+					"doctype": "Customer",
+					"customer_name": f"Quick {frappe.generate_hash(length=6)}",
+					"customer_type": "Individual",
+					"mobile_no": unique_mobile(),
+					**fields,
+				}
+			)
+			.insert()
+			.name
+		)
 
 	def test_a_repair_intake_with_another_stores_mobile_reveals_and_changes_nothing(self):
 		before = her_world(self.theirs)
