@@ -41,7 +41,7 @@ HER_RECORDS = (
 	"Consent Change",
 	"Client Outreach",
 	"Loyalty Ledger",
-	"WhatsApp Message",
+	"Clienteling WhatsApp Message",
 )
 CARDS = tuple(name for name, function in vars(dashboard_api).items() if function in frappe.whitelisted)
 
@@ -260,7 +260,9 @@ class TestLookupsByMobile(StoresTestCase):
 				)
 			)
 		frappe.set_user("Administrator")
-		linked = frappe.get_all("WhatsApp Message", filters={"phone": f"+91{self.mobile}"}, pluck="customer")
+		linked = frappe.get_all(
+			"Clienteling WhatsApp Message", filters={"phone": f"+91{self.mobile}"}, pluck="customer"
+		)
 		self.assertEqual(len(linked), 2)
 		self.assertTrue(set(linked) <= {made["customer"], self.theirs}, linked)
 		for customer in (made["customer"], self.theirs):
@@ -289,7 +291,9 @@ class TestFiguresOfHerStore(StoresTestCase):
 		self.assertRevealsNothing(body)
 		preview = json.loads(body)["message"]
 		self.assertEqual(preview["count"], north)
-		self.assertIn(ours, [row["name"] for row in preview["rows"]])
+		shown = [row["name"] for row in preview["rows"]]
+		self.assertTrue(shown, f"{ours} at least is the JC Counter's")
+		self.assertEqual({frappe.db.get_value("Customer", name, "jc_home_store") for name in shown}, {NORTH})
 		self.assertEqual(
 			json.loads(answer(MANAGER, "GET", "segments.preview", segment=segment.name))["message"]["count"],
 			north + east,
