@@ -1,7 +1,7 @@
 """Customer.validate: stamp when consent was given, and forget it when withdrawn; a customer made
 by an associate limited to her store is her store's, and names no other store's customer as her
-referrer. Customer after_rename: her records' keys follow her new ID. Her clienteling records among the form's
-connections."""
+referrer. Customer after_rename: her records' keys follow her new ID. Her clienteling records among
+the form's connections."""
 
 import frappe
 from frappe import _
