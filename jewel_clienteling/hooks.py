@@ -80,6 +80,7 @@ doc_events = {
 	},
 	"Customer": {
 		"validate": "jewel_clienteling.overrides.customer.validate",
+		"after_rename": "jewel_clienteling.overrides.customer.after_rename",
 	},
 }
 

@@ -1,9 +1,13 @@
-"""Customer.validate: stamp when consent was given, and forget it when withdrawn. Her clienteling
-records among the form's connections."""
+"""Customer.validate: stamp when consent was given, and forget it when withdrawn; a customer made
+by an associate limited to her store is her store's, and names no other store's customer as her
+referrer. Customer after_rename: her records' keys follow her new ID. Her clienteling records among
+the form's connections."""
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
+
+from jewel_clienteling.services import duplicates, store_access
 
 CHANNELS = ("whatsapp", "sms", "email")
 
@@ -11,6 +15,10 @@ CHANNELS = ("whatsapp", "sms", "email")
 def validate(doc, method=None):
 	if doc.get("jc_referred_by") and doc.jc_referred_by == doc.name:
 		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
+	if doc.is_new() and not doc.get("jc_home_store"):
+		doc.jc_home_store = store_access.home_store_for_new()
+	if doc.has_value_changed("jc_referred_by"):
+		store_access.check_referrer(doc.get("jc_referred_by"))
 	for channel in CHANNELS:
 		opted_in = doc.get(f"jc_{channel}_opt_in")
 		if opted_in and not doc.get(f"jc_{channel}_opt_in_on"):
@@ -20,6 +28,11 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+
+
+def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):
+	"""ERPNext renamed her, or merged another record into her: her records' keys follow her ID."""
+	duplicates.rekey(new or doc.name)
 
 
 def dashboard(data: dict) -> dict:

@@ -1,4 +1,5 @@
-"""The Clienteling workspace's number cards and charts: each a few aggregate queries."""
+"""The Clienteling workspace's number cards and charts: each a few aggregate queries, over the
+customers the user may see (a store manager limited to his store sees his store's figures)."""
 
 import frappe
 from frappe import _
@@ -9,6 +10,7 @@ from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate
 from jewel_clienteling.domain import dashboard as figures
 from jewel_clienteling.services import facts
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.store_access import only_her_customers, only_her_records
 
 OPEN_OUTREACH = ("Planned", "Due")
 CLOSED_REPAIRS = ("Delivered", "Cancelled")
@@ -27,20 +29,22 @@ def _not_walk_in(query, customer_column):
 def occasions_ahead(days: int = 30) -> int:
 	occasion = DocType("Occasion")
 	today = getdate(nowdate())
-	return _count(
+	query = (
 		frappe.qb.from_(occasion)
 		.select(Count("*"))
 		.where(occasion.next_occurrence.between(today, add_days(today, days)))
 	)
+	return _count(only_her_records(query, occasion.customer))
 
 
 def outreach_due_today() -> int:
 	outreach = DocType("Client Outreach")
-	return _count(
+	query = (
 		frappe.qb.from_(outreach)
 		.select(Count("*"))
 		.where(outreach.status.isin(OPEN_OUTREACH) & (outreach.due_date <= getdate(nowdate())))
 	)
+	return _count(only_her_records(query, outreach.customer))
 
 
 def repeat_rate() -> float:
@@ -51,40 +55,42 @@ def repeat_rate() -> float:
 		.where(customer.jc_purchases >= 1)
 		.groupby(customer.jc_purchases)
 	)
-	rows = _not_walk_in(query, customer.name).run()
+	rows = _not_walk_in(only_her_customers(query, customer), customer.name).run()
 	return figures.repeat_rate(purchases for purchases, customers in rows for _ in range(cint(customers)))
 
 
 def lapsed_customers() -> int:
 	customer = DocType("Customer")
 	query = frappe.qb.from_(customer).select(Count("*")).where(customer.jc_lifecycle_stage == "Lapsed")
-	return _count(_not_walk_in(query, customer.name))
+	return _count(_not_walk_in(only_her_customers(query, customer), customer.name))
 
 
 def open_repairs() -> int:
 	ticket = DocType("Repair Ticket")
-	return _count(
+	query = (
 		frappe.qb.from_(ticket)
 		.select(Count("*"))
 		.where((ticket.docstatus == 1) & ticket.status.notin(CLOSED_REPAIRS))
 	)
+	return _count(only_her_records(query, ticket.customer))
 
 
 def points_liability() -> float:
 	"""Unspent points at the value of a point, as the Points Liability report adds them up."""
 	customer = DocType("Customer")
-	points = (
+	query = (
 		frappe.qb.from_(customer)
 		.select(Sum(customer.jc_loyalty_points))
 		.where(customer.jc_loyalty_points > 0)
-	).run()[0][0]
+	)
+	points = only_her_customers(query, customer).run()[0][0]
 	return flt(flt(points) * flt(clienteling_settings.get_settings().value_per_point))
 
 
 def outreach_funnel(months: int = CHART_MONTHS) -> dict:
 	month_starts = figures.months(getdate(nowdate()), months)
 	outreach = DocType("Client Outreach")
-	rows = (
+	query = (
 		frappe.qb.from_(outreach)
 		.select(
 			outreach.due_date,
@@ -95,8 +101,8 @@ def outreach_funnel(months: int = CHART_MONTHS) -> dict:
 			outreach.attributed_sale,
 		)
 		.where((outreach.due_date >= month_starts[0]) & (outreach.status != "Skipped"))
-		.run()
 	)
+	rows = only_her_records(query, outreach.customer).run()
 	counts = figures.funnel_by_month(
 		(
 			figures.OutreachRow(
@@ -121,14 +127,14 @@ def attributed_revenue(months: int = CHART_MONTHS) -> dict:
 	"""Sales that followed an outreach within the attribution window, by the outreach's reason."""
 	since = figures.months(getdate(nowdate()), months)[0]
 	outreach = DocType("Client Outreach")
-	rows = (
+	query = (
 		frappe.qb.from_(outreach)
 		.select(outreach.reason, Sum(outreach.attributed_amount))
 		.where(outreach.attributed_sale.isnotnull() & (outreach.due_date >= since))
 		.groupby(outreach.reason)
 		.orderby(Sum(outreach.attributed_amount), order=frappe.qb.desc)
-		.run()
 	)
+	rows = only_her_records(query, outreach.customer).run()
 	return {
 		"labels": [_(reason) for reason, _amount in rows],
 		"datasets": [{"name": _("Attributed Revenue"), "values": [flt(amount) for _reason, amount in rows]}],
@@ -155,7 +161,7 @@ def repeat_rate_by_month(months: int = CHART_MONTHS) -> dict:
 		)
 		visits.extend(
 			(getdate(day), name, getdate(first) if first else None)
-			for day, name, first in _not_walk_in(query, invoice.customer).run()
+			for day, name, first in _not_walk_in(only_her_customers(query, customer), invoice.customer).run()
 		)
 	return {
 		"labels": [_month_label(month) for month in month_starts],

@@ -20,6 +20,7 @@ from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.services import duplicates
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -76,6 +77,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"consent_changes": _rows("Consent Change", customer),
 		"repair_tickets": _rows("Repair Ticket", customer),
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
+		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
 	}
 	summary = {key: len(value) for key, value in data.items() if isinstance(value, list)}
@@ -141,6 +143,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		_forget_history(doctype, names)
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)
+	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
 	summary["outreach_redacted"] = _redact_outreach(customer, outreach)
 	summary["repair_tickets_redacted"] = _blank("Repair Ticket", {"customer": customer}, REPAIR_REDACTED)
 	for doctype in INVOICES:

@@ -10,6 +10,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.services import duplicates, store_access
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 from jewel_clienteling.services.outreach import OPEN, Queue
@@ -55,7 +56,9 @@ def grams(value, label: str) -> Decimal:
 
 
 def resolve_customer(ticket) -> None:
-	"""A walk-in gives her name and phone: the customer with that mobile number, else a new one."""
+	"""A walk-in gives her name and phone: the customer with that mobile number among those the desk
+	may see, else a new one of the desk's store (another store's customer with that number is neither
+	shown nor changed; the managers are told of a possible duplicate)."""
 	if ticket.customer:
 		return
 	name = " ".join((ticket.walk_in_name or "").split())
@@ -65,8 +68,20 @@ def resolve_customer(ticket) -> None:
 	phone = outreach_rules.normalise_phone(ticket.walk_in_phone, region)
 	if not phone:
 		frappe.throw(_("{0} is not a phone number we can reach her on.").format(ticket.walk_in_phone))
-	ticket.customer = find_customer(phone, name) or _make_customer(name, phone)
+	match = find_customer(phone, name)
+	if match.customer:
+		ticket.customer = match.customer
+	else:
+		ticket.customer = _make_customer(name, phone)
+		ticket.flags.other_stores = (match, phone)  # flagged for the managers once the ticket is saved
 	ticket.customer_name = frappe.db.get_value("Customer", ticket.customer, "customer_name")
+
+
+def flag_possible_duplicate(ticket) -> None:
+	"""After insert: a customer made for a walk-in whose phone is another store's customer's."""
+	if ticket.flags.other_stores:
+		match, phone = ticket.flags.other_stores
+		duplicates.flag(ticket.customer, match, phone, TICKET, ticket.name)
 
 
 def _make_customer(name: str, phone: str) -> str:
@@ -76,6 +91,7 @@ def _make_customer(name: str, phone: str) -> str:
 			"customer_name": name,
 			"customer_type": "Individual",
 			"mobile_no": phone,
+			"jc_home_store": store_access.home_store_for_new(),
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the desk may take in a walk-in without customer rights

@@ -9,6 +9,7 @@ from frappe.query_builder.functions import Count, IfNull, Sum
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import segments as seg
+from jewel_clienteling.services import store_access
 from jewel_clienteling.services.facts import SALE_DOCTYPES, sales_from
 
 SEGMENT = "Client Segment"
@@ -78,10 +79,13 @@ def where_rules(query, customer, rules: list[seg.Rule], today=None):
 	return query
 
 
-def customers(rules: list[seg.Rule], today=None):
-	"""(customer, query) over the enabled customers matching every rule, the walk-in left out."""
+def customers(rules: list[seg.Rule], today=None, stores: list[str] | None = None):
+	"""(customer, query) over the enabled customers matching every rule, the walk-in left out; only
+	those of `stores` (and the shared ones) when given."""
 	customer = DocType("Customer")
 	query = frappe.qb.from_(customer).where(customer.disabled == 0)
+	if stores is not None:
+		query = query.where(store_access.customer_criterion(customer, stores))
 	walk_in = frappe.db.get_single_value("Clienteling Settings", "walk_in_customer")
 	if walk_in:
 		query = query.where(customer.name != walk_in)
@@ -279,8 +283,9 @@ _CONDITIONS = {
 
 
 def preview(rules: list[seg.Rule]) -> dict:
-	"""How many match, and the first of them the user may see, with what a manager looks at."""
-	customer, query = customers(rules)
+	"""How many match among the customers the user may see (an associate limited to her store counts
+	her store's), and the first of them, with what a manager looks at."""
+	customer, query = customers(rules, stores=store_access.allowed_stores())
 	total = cint(query.select(Count("*")).run()[0][0])
 	first = [row[0] for row in query.select(customer.name).orderby(customer.name).limit(PREVIEW_ROWS).run()]
 	rows = (

@@ -8,7 +8,10 @@ store yet (she has not bought at a counter) is shared by all, as Frappe shares a
 is empty."""
 
 import frappe
+from frappe import _
 from frappe.permissions import get_user_permissions
+from frappe.query_builder import DocType
+from frappe.query_builder.functions import IfNull
 
 from jewel_clienteling.services.roles import is_manager
 
@@ -24,6 +27,68 @@ def allowed_stores(user: str | None = None) -> list[str] | None:
 	if not permitted:
 		return None
 	return sorted({row.get("doc") for row in permitted})
+
+
+def home_store_for_new(user: str | None = None, chosen: str | None = None) -> str | None:
+	"""The home store of a customer she makes at the counter or the desk: the store she chose when it
+	is one of hers, else her default store, else the first of hers. None when she is not limited (the
+	first counter the customer buys at sets it, as before)."""
+	stores = allowed_stores(user)
+	if stores is None:
+		return None
+	if chosen in stores:
+		return chosen
+	permitted = get_user_permissions(user or frappe.session.user).get(STORE) or []
+	default = sorted(row.get("doc") for row in permitted if row.get("is_default"))
+	return default[0] if default else stores[0]
+
+
+def sees_home_store(home_store: str | None, stores: list[str] | None) -> bool:
+	"""Whether a customer with this home store is one of hers: every customer when she is not limited,
+	and a customer with no home store yet is shared by all."""
+	return stores is None or not home_store or home_store in stores
+
+
+def may_see_customer(customer: str, user: str | None = None) -> bool:
+	return sees_home_store(frappe.db.get_value("Customer", customer, "jc_home_store"), allowed_stores(user))
+
+
+def check_referrer(referrer: str | None) -> None:
+	"""Who referred her must be a customer the user may see: another store's is neither named nor
+	credited."""
+	if referrer and not may_see_customer(referrer):
+		frappe.throw(
+			_("Choose who referred her among your store's customers."),
+			frappe.PermissionError,
+			title=_("Referred By"),
+		)
+
+
+def customer_criterion(customer_table, stores: list[str]):
+	"""The rule of `sees_home_store` as a query condition on a Customer table."""
+	home = IfNull(customer_table.jc_home_store, "")
+	return (home == "") | home.isin(stores)
+
+
+def visible_customers(stores: list[str]):
+	"""A sub-query of the names of the customers of these stores (and the shared ones)."""
+	customer = DocType("Customer")
+	return frappe.qb.from_(customer).select(customer.name).where(customer_criterion(customer, stores))
+
+
+def only_her_customers(query, customer_table, user: str | None = None):
+	"""`query` over Customer narrowed to the customers she sees; unchanged when she is not limited."""
+	stores = allowed_stores(user)
+	return query if stores is None else query.where(customer_criterion(customer_table, stores))
+
+
+def only_her_records(query, customer_column, user: str | None = None):
+	"""`query` over records about a customer narrowed, as query_conditions does for lists, to those of
+	the customers she sees (and those about nobody); unchanged when she is not limited."""
+	stores = allowed_stores(user)
+	if stores is None:
+		return query
+	return query.where(customer_column.isnull() | customer_column.isin(visible_customers(stores)))
 
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
@@ -53,4 +118,4 @@ def has_permission(
 	if not customer:
 		return None
 	home = frappe.db.get_value("Customer", customer, "jc_home_store")
-	return None if not home or home in stores else False
+	return None if sees_home_store(home, stores) else False

@@ -18,7 +18,7 @@ from frappe.utils import cint, flt, formatdate, get_datetime, getdate, now_datet
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import walk_ins as rules
 from jewel_clienteling.domain.preferences import preference_key
-from jewel_clienteling.services import facts
+from jewel_clienteling.services import duplicates, facts, store_access
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 from jewel_clienteling.services.outreach import OPEN, OUTREACH, Queue
@@ -101,20 +101,25 @@ def check(visit) -> None:
 		visit.occasion_date = getdate(visit.occasion_date)  # a date that cannot be is refused in words
 	if visit.referred_by and visit.referred_by == visit.customer:
 		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
+	store_access.check_referrer(visit.referred_by)
+	visit.store = visit.store or store_access.home_store_for_new()
 
 
 def match_customer(visit) -> None:
-	"""Her customer: the one chosen, else the one with her mobile, else a new one (with who referred
-	her). Sets visit.customer and visit.new_customer."""
+	"""Her customer: the one chosen, else the one with her mobile among the customers the associate
+	may see, else a new one of the visit's store (with who referred her). A customer of another store
+	with that mobile is neither shown nor changed: the managers are told of a possible duplicate.
+	Sets visit.customer and visit.new_customer."""
 	if visit.customer:
 		return
-	found = find_customer(visit.mobile, visit.visitor_name)
-	if found:
-		visit.customer = found
+	match = find_customer(visit.mobile, visit.visitor_name)
+	if match.customer:
+		visit.customer = match.customer
 		visit.new_customer = 0
 	else:
 		visit.customer = _make_customer(visit)
 		visit.new_customer = 1
+		visit.flags.other_stores = match  # flagged for the managers once the visit is saved
 	visit.customer_name = frappe.db.get_value("Customer", visit.customer, "customer_name")
 	if visit.referred_by and visit.referred_by == visit.customer:
 		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
@@ -134,6 +139,7 @@ def _make_customer(visit) -> str:
 			"mobile_no": visit.mobile,
 			"jc_referred_by": visit.referred_by or None,
 			"jc_preferred_associate": associate,
+			"jc_home_store": store_access.home_store_for_new(chosen=visit.store),
 			"lead_name": visit.lead or None,
 		}
 	)
@@ -158,6 +164,8 @@ def record(visit) -> dict:
 			},
 			update_modified=False,
 		)
+	if visit.flags.other_stores:
+		duplicates.flag(visit.customer, visit.flags.other_stores, visit.mobile, VISIT, visit.name)
 	consent = record_consent(visit)
 	remember_preferences(visit)
 	follow_up = plan_follow_up(visit)

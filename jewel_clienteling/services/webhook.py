@@ -79,7 +79,9 @@ def take_in(message: rules.InboundMessage) -> None:
 		return  # a redelivery
 	region = clienteling_settings.get_settings().default_region or "IN"
 	phone = normalise_phone("+" + message.from_phone, region) or "+" + message.from_phone
-	customer = find_customer(phone)
+	# the shop's number serves every store: her message finds her wherever she is a customer
+	match = find_customer(phone, every_store=True)
+	customer = match.customer
 	received = local(message.timestamp)
 	outreach = _answered_outreach(customer, received) if customer else None
 	frappe.get_doc(
@@ -102,8 +104,12 @@ def take_in(message: rules.InboundMessage) -> None:
 	if outreach:
 		frappe.db.set_value(OUTREACH, outreach, {"status": "Replied", "replied_on": received})
 	intent = rules.consent_intent(message.text)
-	if intent:
-		change_consent(customer, intent == "start", message.message_id, received)
+	if intent == "start":
+		change_consent(customer, True, message.message_id, received)
+	elif intent == "stop":
+		# a STOP is about the phone: no record of any store with that number writes to it again
+		for same_number in match.same_number:
+			change_consent(same_number, False, message.message_id, received)
 
 
 def _answered_outreach(customer: str, received) -> str | None:

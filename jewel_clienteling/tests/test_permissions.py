@@ -49,6 +49,8 @@ POLICY = {
 	"Clienteling WhatsApp Settings": ("", "rwc", "rwc"),
 	"Client Segment": ("r", MANAGERS_ALL, MANAGERS_ALL),
 	"Walk-in Visit": ("rc", MANAGERS_ALL, MANAGERS_ALL),
+	# made by the app when a store-limited associate records another store's mobile; managers settle it
+	"Possible Duplicate Customer": ("", "rw", "rw"),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 
@@ -88,6 +90,9 @@ METHODS = {
 	"segments.preview": ("GET", WITH_CUSTOMERS),
 	"segments.make_campaign": ("POST", MANAGERS),
 	"walk_ins.record_walk_in": ("POST", WITH_CUSTOMERS),
+	# merging is ERPNext's rename-merge of Customer: a manager who may also write and delete customers
+	"duplicates.merge": ("POST", {MANAGER}),
+	"duplicates.not_the_same": ("POST", MANAGERS),
 }
 
 
@@ -205,6 +210,14 @@ class TestPermissionMatrix(FrappeTestCase):
 				"rules": [{"criterion": "Purchases", "operator": "at least", "value": "1"}],
 			}
 		).insert()
+		duplicate = frappe.get_doc(
+			{
+				"doctype": "Possible Duplicate Customer",
+				"customer": customer(),
+				"existing_customer": her,
+				"mobile": "+919876543210",
+			}
+		).insert(ignore_permissions=True)
 		return {
 			"outreach.today": {},
 			"outreach.mark_done": {"name": outreach[0]},
@@ -238,6 +251,8 @@ class TestPermissionMatrix(FrappeTestCase):
 				"wishlist": '[{"description": "Temple necklace"}]',
 				"reason_not_bought": "Price",
 			},
+			"duplicates.merge": {"name": duplicate.name},
+			"duplicates.not_the_same": {"name": duplicate.name},
 		}
 
 

@@ -17,6 +17,9 @@ class RepairTicket(Document):
 		if self.docstatus == 0:
 			self.status = rules.STATUS_RECEIVED
 
+	def after_insert(self):
+		repairs.flag_possible_duplicate(self)
+
 	def before_submit(self):
 		if not self.photos:
 			frappe.msgprint(_("No photo of the piece was taken at intake."), indicator="orange", alert=True)

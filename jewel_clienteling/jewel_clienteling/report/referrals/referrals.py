@@ -105,21 +105,24 @@ def sales_by_customer(customers: list[str]) -> dict[str, frappe._dict]:
 def data(filters) -> list[dict]:
 	referred = referred_customers(filters)
 	sales = sales_by_customer([row.name for row in referred])
-	by_referrer: dict[str, list[frappe._dict]] = defaultdict(list)
-	for row in referred:
-		by_referrer[row.jc_referred_by].append(row)
+	referrers = {row.jc_referred_by for row in referred}
+	# names of the referrers she may see (roles and store); another store's customer stays unnamed
 	names = (
 		dict(
-			frappe.get_all(
+			frappe.get_list(
 				"Customer",
-				filters={"name": ("in", list(by_referrer))},
+				filters={"name": ("in", list(referrers))},
 				fields=["name", "customer_name"],
 				as_list=True,
+				limit_page_length=0,
 			)
 		)
-		if by_referrer
+		if referrers
 		else {}
 	)
+	by_referrer: dict[str | None, list[frappe._dict]] = defaultdict(list)
+	for row in referred:
+		by_referrer[row.jc_referred_by if row.jc_referred_by in names else None].append(row)
 	result = []
 	for referrer, friends in by_referrer.items():
 		kept = [sales[f.name] for f in friends if f.name in sales and sales[f.name].revenue > 0]
@@ -127,7 +130,7 @@ def data(filters) -> list[dict]:
 		result.append(
 			{
 				"referrer": referrer,
-				"referrer_name": names.get(referrer, referrer),
+				"referrer_name": names.get(referrer) or referrer or _("A customer of another store"),
 				"referred": len(friends),
 				"bought": len(kept),
 				"conversion": 100.0 * len(kept) / len(friends),
