@@ -72,7 +72,8 @@ start_services() {
 # tree being edited), listed in apps.txt and installed into the bench's Python
 install_checkout() {
 	local repo=$1 app=jewel_clienteling target="$bench_dir/apps/jewel_clienteling"
-	as_owner "mkdir -p '$target'" || return 1
+	# emptied first: a file renamed or removed in the checkout must not live on in the bench's copy
+	as_owner "mkdir -p '$target' && find '$target' -mindepth 1 -maxdepth 1 -exec rm -rf {} +" || return 1
 	tar -C "$repo" --exclude=./.venv --exclude='*/__pycache__' --exclude=./.pytest_cache --exclude=./.git -cf - . |
 		as_owner "tar -C '$target' -xf -" || return 1
 	grep -qx "$app" "$bench_dir/sites/apps.txt" ||
