@@ -340,17 +340,6 @@ class TestJobsAndDesk(LoyaltyCase):
 		self.assertEqual(self.points(referrer), 0)
 		self.assertEqual(self.points(friend), 50)
 
-	def test_a_review_bonus_once_per_invoice(self):
-		from jewel_clienteling.api.loyalty import award_review_bonus
-
-		customer = fx.make_customer()
-		sale = sell(customer, [(RING, 50000, 5000)])
-		award_review_bonus(customer, "POS Invoice", sale.name)
-		self.assertEqual(self.points(customer), 150)
-		with self.assertRaises(frappe.ValidationError):
-			award_review_bonus(customer, "POS Invoice", sale.name)
-		self.assertEqual(self.points(customer), 150)
-
 	def test_her_tier_follows_twelve_months_of_spend_and_the_change_is_on_her_timeline(self):
 		from jewel_clienteling.services import profile
 
