@@ -233,7 +233,28 @@ class TestTwoRequestsAtOnce(OnceCase):
 		self.assertEqual(self.points(customer), held)
 
 
-class TestReviewAskedAgain(OnceCase):
+class TestAskedAgainLater(OnceCase):
+	def test_a_rebilled_first_sale_pays_the_referral_again_and_only_once(self):
+		referrer = fx.make_customer()
+		friend = fx.make_customer(jc_referred_by=referrer)
+		first = sell(friend, [(RING, 50000, 5000)], "Sales Invoice", is_pos=0)
+		self.assertEqual(self.points(referrer), 500)
+		first.reload()
+		first.cancel()  # a billing mistake: cancelled, and billed again
+		self.assertEqual(self.points(referrer), 0)
+		again = sell(friend, [(RING, 50000, 5000)], "Sales Invoice", is_pos=0)
+		self.assertEqual(self.points(referrer), 500)
+		frappe.db.set_value("Sales Invoice", again.name, "jc_loyalty_posted", 0)
+		loyalty.post_invoice(frappe.get_doc("Sales Invoice", again.name))  # the sweep, later
+		paid = frappe.get_all(
+			"Loyalty Ledger",
+			filters={"customer": referrer, "source": "Referral"},
+			pluck="once_key",
+			order_by="creation",
+		)
+		self.assertEqual(paid, [rules.keys.referral(friend, 0), rules.keys.referral(friend, 1)])
+		self.assertEqual(self.points(referrer), 500)
+
 	def test_asking_again_later_gives_nothing_more_and_says_so(self):
 		from jewel_clienteling.api.loyalty import award_review_bonus
 

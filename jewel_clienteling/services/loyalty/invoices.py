@@ -106,7 +106,7 @@ def _post_earn(doc, settings) -> int:
 	move = rules.earn(ledger.new_name(), points, day, voucher_key(doc.doctype, doc.name), earning.expiry_days)
 	name, written = ledger.write(doc.customer, move, rules.SOURCE_SALE, doc)
 	# earned already (the hook and a sweep at once): what it earned then is what it earned
-	return points if written else cint(frappe.db.get_value(ledger.LEDGER, name, "points"))
+	return points if written else cint(frappe.db.get_value(ledger.LEDGER, name, "points", for_update=True))
 
 
 def _post_return(doc, rows, settings) -> None:
