@@ -270,7 +270,7 @@ class TestAskedAgainLater(OnceCase):
 
 class TestUpgrade(OnceCase):
 	def test_the_patch_keys_past_rows_and_takes_back_what_was_paid_twice(self):
-		from jewel_clienteling.patches.v1_0 import key_loyalty_movements as patch
+		from jewel_clienteling.patches.v1 import key_loyalty_movements as patch
 
 		customer = fx.make_customer()
 		sale = sell(customer, [(RING, 50000, 5000)])
