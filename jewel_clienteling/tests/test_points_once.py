@@ -15,15 +15,8 @@ from jewel_clienteling.domain import loyalty as rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.race import assert_raced, race
-from jewel_clienteling.tests.test_loyalty_ledger import (
-	NECKLACE,
-	RING,
-	SETTINGS,
-	LoyaltyCase,
-	erpnext_program,
-	ledger,
-	sell,
-)
+from jewel_clienteling.tests.test_loyalty_ledger import NECKLACE, RING, SETTINGS, LoyaltyCase, ledger, sell
+from jewel_clienteling.tests.test_loyalty_statements import erpnext_program
 
 PROBE = "jewel_clienteling.tests.loyalty_probe"
 ALREADY = "already"  # in "She has had the review bonus for … already."
