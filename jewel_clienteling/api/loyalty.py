@@ -8,6 +8,7 @@ from frappe.utils import cint, flt
 from jewel_clienteling.api import arguments_required
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.loyalty.bonuses import REVIEWED_DOCTYPES
 from jewel_clienteling.services.roles import require_manager
 
 
@@ -54,30 +55,16 @@ def adjust(customer: str, points: int, reason: str) -> str:
 @frappe.whitelist(methods=["POST"])
 @arguments_required
 def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
-	"""She reviewed her purchase: the review bonus, once per invoice."""
+	"""She reviewed her purchase: the review bonus, once per invoice. Asking again (a double click, a
+	second tab) gives nothing more and says so; the bonus row is returned either way."""
 	frappe.has_permission("Customer", "write", customer, throw=True)
-	if invoice_type not in ("Sales Invoice", "POS Invoice"):
+	if invoice_type not in REVIEWED_DOCTYPES:
 		frappe.throw(_("A review bonus is given for a Sales Invoice or a POS Invoice."))
 	frappe.has_permission(invoice_type, "read", invoice, throw=True)
-	settings = clienteling_settings.get_settings()
-	points = cint(settings.review_bonus_points)
-	if not clienteling_settings.loyalty_enabled(settings) or points <= 0:
-		frappe.throw(_("There is no review bonus in Clienteling Settings."))
-	sale = frappe.db.get_value(invoice_type, invoice, ["customer", "docstatus"], as_dict=True)
-	if not sale or sale.customer != customer or sale.docstatus != 1:
-		frappe.throw(_("{0} is not a submitted sale of this customer.").format(invoice))
-	if frappe.db.exists(
-		loyalty.LEDGER,
-		{"voucher_type": invoice_type, "voucher_no": invoice, "source": "Review", "customer": customer},
-	):
-		frappe.throw(_("She has had the review bonus for {0} already.").format(invoice))
-	return loyalty.award_bonus(
-		customer,
-		points,
-		"Review",
-		_("Reviewed {0}").format(invoice),
-		frappe._dict(doctype=invoice_type, name=invoice),
-	)
+	name, awarded = loyalty.award_review_bonus(customer, invoice_type, invoice)
+	if not awarded:
+		frappe.msgprint(_("She has had the review bonus for {0} already.").format(invoice))
+	return name
 
 
 @frappe.whitelist(methods=["POST"])

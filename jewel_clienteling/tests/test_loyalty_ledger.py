@@ -1,5 +1,6 @@
 """The Loyalty Ledger on a real ERPNext site: every invoice path, redemption at the counter, two
-counters at once, expiry, manual adjustments, referral bonuses, ERPNext's own Loyalty Program."""
+counters at once, expiry, manual adjustments, referral bonuses. (Statements and ERPNext's own Loyalty
+Program: test_loyalty_statements.py; movements that must happen once: test_points_once.py.)"""
 
 import random
 import time
@@ -340,17 +341,6 @@ class TestJobsAndDesk(LoyaltyCase):
 		self.assertEqual(self.points(referrer), 0)
 		self.assertEqual(self.points(friend), 50)
 
-	def test_a_review_bonus_once_per_invoice(self):
-		from jewel_clienteling.api.loyalty import award_review_bonus
-
-		customer = fx.make_customer()
-		sale = sell(customer, [(RING, 50000, 5000)])
-		award_review_bonus(customer, "POS Invoice", sale.name)
-		self.assertEqual(self.points(customer), 150)
-		with self.assertRaises(frappe.ValidationError):
-			award_review_bonus(customer, "POS Invoice", sale.name)
-		self.assertEqual(self.points(customer), 150)
-
 	def test_her_tier_follows_twelve_months_of_spend_and_the_change_is_on_her_timeline(self):
 		from jewel_clienteling.services import profile
 
@@ -368,88 +358,3 @@ class TestJobsAndDesk(LoyaltyCase):
 			getdate(frappe.db.get_value("Customer", customer, "jc_profile_due_on")),
 			getdate(add_days(nowdate(), 366)),
 		)
-
-
-class TestERPNextLoyaltyProgram(LoyaltyCase):
-	def test_an_erpnext_loyalty_invoice_earns_nothing_here_and_its_balance_can_be_brought_over(self):
-		program = erpnext_program()
-		customer = fx.make_customer(loyalty_program=program)
-		sale = sell(customer, [(RING, 50000, 5000)], "Sales Invoice", loyalty_program=program)
-		self.assertEqual(frappe.db.get_value("Sales Invoice", sale.name, "jc_loyalty_posted"), 1)
-		self.assertEqual(ledger(customer), [])
-		erpnext_points = sum(
-			frappe.get_all("Loyalty Point Entry", filters={"customer": customer}, pluck="loyalty_points")
-		)
-		self.assertGreater(cint(erpnext_points), 0)
-		from jewel_clienteling.api.loyalty import import_erpnext_balances
-
-		import_erpnext_balances()
-		import_erpnext_balances()
-		(opening,) = ledger(customer)
-		self.assertEqual((opening.entry_type, opening.points), ("Adjust", cint(erpnext_points)))
-		self.assertEqual(self.points(customer), cint(erpnext_points))
-
-
-def erpnext_program() -> str:
-	name = "JC ERPNext Points"
-	if not frappe.db.exists("Loyalty Program", name):
-		company = fx.company()
-		frappe.get_doc(
-			{
-				"doctype": "Loyalty Program",
-				"loyalty_program_name": name,
-				"loyalty_program_type": "Single Tier Program",
-				"auto_opt_in": 0,
-				"from_date": add_days(nowdate(), -30),
-				"conversion_factor": 1,
-				"expiry_duration": 365,
-				"company": company,
-				"cost_center": frappe.get_cached_value("Company", company, "cost_center"),
-				"expense_account": frappe.db.get_value(
-					"Account", {"company": company, "root_type": "Expense", "is_group": 0}
-				),
-				"collection_rules": [{"tier_name": "Base", "min_spent": 0, "collection_factor": 1000}],
-			}
-		).insert(ignore_permissions=True)
-	return name
-
-
-class TestStatements(LoyaltyCase):
-	def test_the_statement_is_right_at_every_step_of_a_customers_year(self):
-		from jewel_clienteling.jewel_clienteling.report.loyalty_statement.loyalty_statement import (
-			execute as statement,
-		)
-		from jewel_clienteling.jewel_clienteling.report.points_liability.points_liability import (
-			execute as liability,
-		)
-
-		customer = fx.make_customer()
-
-		def last_line():
-			_columns, data, _message, _chart, summary = statement({"customer": customer})
-			held = next(item["value"] for item in summary if item["datatype"] == "Int")
-			self.assertEqual(held, self.points(customer))
-			return data[-1] if data else None, len(data)
-
-		sale = sell(customer, [(NECKLACE, 100000, 12000), (fx.COIN, 60000, 400)])
-		line, count = last_line()
-		self.assertEqual((line["entry_type"], line["points"], line["balance"], count), ("Earn", 120, 120, 1))
-		fx.make_return(sale, {fx.COIN: 1})
-		# the coin earned nothing, so returning it takes nothing back: no row, still 120
-		line, count = last_line()
-		self.assertEqual((line["points"], line["balance"], count), (120, 120, 1))
-		spend = sell(customer, [(RING, 30000, 0)], redeem=75)
-		line, count = last_line()
-		self.assertEqual((line["entry_type"], line["points"], line["balance"], count), ("Redeem", -75, 45, 2))
-		fx.make_return(sale, {NECKLACE: 1})
-		line, count = last_line()
-		self.assertEqual((line["source"], line["points"], line["balance"], count), ("Return", -120, 0, 3))
-		spend.reload()
-		spend.cancel()
-		# the 75 she spent come back, but 75 of the necklace's points were owed: she holds nothing
-		line, count = last_line()
-		self.assertEqual((line["source"], line["points"], line["balance"], count), ("Cancellation", 75, 0, 4))
-		sell(customer, [(RING, 30000, 9000)])
-		_columns, owed, *_rest = liability({})
-		mine = next(row for row in owed if row.customer == customer)
-		self.assertEqual((mine.points, flt(mine.value)), (90, 90.0))

@@ -17,7 +17,7 @@ MANUAL_KINDS = (rules.ADJUST, rules.BONUS)
 class LoyaltyLedger(Document):
 	"""One movement of her points, never edited and never deleted: a mistake is put right with a
 	Reverse or an Adjust. Sales, returns, cancellations and expiry post rows themselves
-	(services/loyalty.py); a person may only add an Adjust or a Bonus, with a reason."""
+	(services/loyalty/); a person may only add an Adjust or a Bonus, with a reason."""
 
 	def validate(self):
 		if not self.is_new():
@@ -32,9 +32,10 @@ class LoyaltyLedger(Document):
 		if self.entry_type == rules.BONUS and cint(self.points) < 0:
 			frappe.throw(_("A bonus gives points; to take points away post an Adjust."))
 		self.posting_date = getdate(nowdate())
-		self.source = "Manual"
+		self.source = rules.SOURCE_MANUAL
 		self.posted_by = frappe.session.user
 		self.voucher_type = self.voucher_no = self.against_entry = None
+		self.once_key = None  # a movement by hand may repeat
 		if cint(self.points) > 0:
 			expiry_days = clienteling_settings.earning_rules().expiry_days
 			if not self.expiry_date or getdate(self.expiry_date) <= self.posting_date:

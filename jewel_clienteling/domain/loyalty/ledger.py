@@ -1,20 +1,21 @@
 """Her loyalty points, kept the way a jeweller keeps a ledger: every movement is a row that is never
 edited, a mistake is put right by a Reverse row, and what she holds today is read off the rows.
 
-ERPNext's own loyalty earns on the grand total, which pays points on the gold price. Here points are
-earned on what the shop chooses (usually the making charge), coins and bullion earn nothing, every lot
-of points lapses on its own day, and spending takes the points closest to lapsing first.
+A movement that must happen once (an invoice's earning or redemption, a return's or cancellation's
+reversal of a row, a lot's expiry, a review or referral bonus, an opening balance) carries a key
+(keys.py) that the database holds unique; one that may repeat (a manager's adjustment) has none.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_FLOOR, Decimal
 
+from jewel_clienteling.domain.loyalty import keys
+
 ZERO = Decimal("0")
-HUNDRED = Decimal("100")
 
 EARN = "Earn"
 REDEEM = "Redeem"
@@ -26,17 +27,17 @@ KINDS = (EARN, REDEEM, EXPIRE, ADJUST, REVERSE, BONUS)
 # Rows of these kinds with positive points are lots: points she holds until their expiry date.
 LOT_KINDS = frozenset({EARN, BONUS, ADJUST})
 
-DEFAULT_EXPIRY_DAYS = 365
-
-BASIS_NET_AMOUNT = "Net Amount"
-BASIS_MAKING_CHARGE = "Making Charge"
-
-DEFAULT_TIER_THRESHOLDS = (
-	("Silver", 50000),
-	("Gold", 200000),
-	("Platinum", 500000),
-	("Diamond", 1000000),
-)
+# Why a row was posted (the ledger's Source)
+SOURCE_SALE = "Sale"
+SOURCE_RETURN = "Return"
+SOURCE_CANCELLATION = "Cancellation"
+SOURCE_REDEMPTION = "Redemption"
+SOURCE_EXPIRY = "Expiry"
+SOURCE_REFERRAL = "Referral"
+SOURCE_REVIEW = "Review"
+SOURCE_OPENING = "Opening Balance"
+SOURCE_MANUAL = "Manual"
+SOURCE_CORRECTION = "Correction"
 
 
 class LoyaltyError(ValueError):
@@ -61,7 +62,8 @@ class Movement:
 	`against`). An Expire names the lot that lapsed in `against`.
 
 	A positive Earn, Bonus or Adjust is a lot and must have a name and an expiry date: the day on which
-	its points lapse (usable up to the day before)."""
+	its points lapse (usable up to the day before). `key` is its once key (keys.py), "" for a movement
+	that may repeat."""
 
 	name: str
 	kind: str
@@ -70,6 +72,7 @@ class Movement:
 	expiry_date: date | None = None
 	voucher: str = ""
 	against: str = ""
+	key: str = ""
 
 	def __post_init__(self):
 		object.__setattr__(self, "points", as_points(self.points))
@@ -106,124 +109,6 @@ class Lot:
 
 	def is_live(self, day: date) -> bool:
 		return self.expiry_date > day
-
-
-# --- earning ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class InvoiceLine:
-	item_group: str = ""
-	metal: str = ""
-	net_amount: Decimal = ZERO
-	making_charge: Decimal = ZERO
-	fields: Mapping[str, str] = field(default_factory=dict)
-
-
-APPLIES_TO_ITEM_GROUP = "Item Group"
-APPLIES_TO_METAL = "Metal"
-APPLIES_TO_ITEM_FIELD = "Item Field"
-
-
-@dataclass(frozen=True)
-class Rate:
-	"""A line whose item group, metal or item field has `value` earns `points_per_100` instead of the
-	shop's usual rate; 0 means it earns nothing (coins, bullion). The first rule that matches wins."""
-
-	applies_to: str
-	value: str
-	points_per_100: Decimal | int | str
-	field_name: str = ""
-
-	def matches(self, line: InvoiceLine) -> bool:
-		if self.applies_to == APPLIES_TO_ITEM_GROUP:
-			seen = line.item_group
-		elif self.applies_to == APPLIES_TO_METAL:
-			seen = line.metal
-		elif self.applies_to == APPLIES_TO_ITEM_FIELD:
-			seen = (line.fields or {}).get(self.field_name) or ""
-		else:
-			return False
-		return bool(str(seen).strip()) and _folded([str(seen)]) == _folded([self.value])
-
-
-@dataclass(frozen=True)
-class EarningRules:
-	"""How a sale earns. The default earns 1 point per 100 of making charge: the gold in a piece is
-	passed on at the day's rate, the making is the jeweller's own work and margin.
-	`min_invoice_amount` is compared with the whole invoice's net amount."""
-
-	basis: str = BASIS_MAKING_CHARGE
-	points_per_100: Decimal = Decimal("1")
-	excluded_item_groups: frozenset[str] = field(default_factory=lambda: frozenset({"Gold Coins", "Bullion"}))
-	excluded_metals: frozenset[str] = frozenset()
-	min_invoice_amount: Decimal = ZERO
-	birthday_multiplier: Decimal = Decimal("1")
-	expiry_days: int = DEFAULT_EXPIRY_DAYS
-	rates: tuple[Rate, ...] = ()
-
-
-def _folded(values: Iterable[str]) -> set[str]:
-	return {" ".join(value.split()).casefold() for value in values}
-
-
-def line_earns(line: InvoiceLine, rules: EarningRules) -> bool:
-	"""Coins and bullion (or whatever the shop excludes) earn nothing, by item group or by metal."""
-	group = " ".join((line.item_group or "").split()).casefold()
-	metal = " ".join((line.metal or "").split()).casefold()
-	if group and group in _folded(rules.excluded_item_groups):
-		return False
-	return not (metal and metal in _folded(rules.excluded_metals))
-
-
-def line_rate(line: InvoiceLine, rules: EarningRules) -> Decimal:
-	"""Points per 100 this line earns at: nothing when excluded, else the first matching rate rule's,
-	else the shop's usual rate."""
-	if not line_earns(line, rules):
-		return ZERO
-	for rate in rules.rates:
-		if rate.matches(line):
-			return max(as_points(rate.points_per_100), ZERO)
-	return as_points(rules.points_per_100)
-
-
-def line_weight(line: InvoiceLine, rules: EarningRules) -> Decimal:
-	"""What one line contributes to the points, times 100: its basis at its rate. A return takes back
-	points in proportion to the weight of the lines that came back, so returning a coin that earned
-	nothing takes nothing back."""
-	basis = line.making_charge if rules.basis == BASIS_MAKING_CHARGE else line.net_amount
-	return as_points(basis) * line_rate(line, rules)
-
-
-def points_for_invoice(
-	lines: Sequence[InvoiceLine],
-	rules: EarningRules,
-	invoice_date: date,
-	birthday_month: int | None = None,
-) -> int:
-	"""Whole points one invoice earns, rounded down: the basis of each line at its rate per 100,
-	multiplied in her birthday month. Nothing below the minimum invoice amount."""
-	invoice_amount = sum((as_points(line.net_amount) for line in lines), ZERO)
-	if invoice_amount < as_points(rules.min_invoice_amount):
-		return 0
-	points = sum((line_weight(line, rules) for line in lines), ZERO) / HUNDRED
-	if birthday_month and invoice_date.month == birthday_month:
-		points *= as_points(rules.birthday_multiplier)
-	return max(int(points.to_integral_value(rounding=ROUND_FLOOR)), 0)
-
-
-def earn(
-	name: str,
-	points: Decimal | int,
-	posting_date: date,
-	voucher: str = "",
-	expiry_days: int = DEFAULT_EXPIRY_DAYS,
-	kind: str = EARN,
-) -> Movement:
-	"""An Earn (or Bonus) lot that lapses `expiry_days` after the sale."""
-	return Movement(
-		name, kind, as_points(points), posting_date, posting_date + timedelta(days=expiry_days), voucher
-	)
 
 
 # --- reading the ledger -------------------------------------------------------------------------------
@@ -356,9 +241,19 @@ def balance(rows: Sequence[Movement], today: date) -> Decimal:
 
 def expire_due(rows: Sequence[Movement], today: date) -> list[Movement]:
 	"""The Expire rows today's job should post: what remains of every lot whose day has come. Once
-	posted, asking again the same day gives nothing."""
+	posted, asking again the same day gives nothing; each is keyed by its lot and how many times the
+	lot lapsed before."""
 	return [
-		Movement("", EXPIRE, -lot.remaining, today, voucher="", against=lot.name)
+		Movement(
+			"",
+			EXPIRE,
+			-lot.remaining,
+			today,
+			against=lot.name,
+			key=keys.expiry(
+				lot.name, sum(1 for row in rows if row.kind == EXPIRE and row.against == lot.name)
+			),
+		)
 		for lot in lots(rows, today)
 		if not lot.is_live(today) and lot.remaining > 0
 	]
@@ -375,19 +270,18 @@ def _redeem_refusal(rows: Sequence[Movement], points: Decimal, today: date) -> s
 	return ""
 
 
-def can_redeem(rows: Sequence[Movement], points: Decimal | int, today: date) -> bool:
-	return not _redeem_refusal(rows, as_points(points), today)
-
-
 def redeem(
 	rows: Sequence[Movement], points: Decimal | int, today: date, name: str = "", voucher: str = ""
 ) -> Movement:
-	"""A Redeem row for `points`, refused (LoyaltyError) if she does not hold that many today."""
+	"""A Redeem row for `points`, refused (LoyaltyError) if she does not hold that many today; an
+	invoice redeems once."""
 	points = as_points(points)
 	reason = _redeem_refusal(rows, points, today)
 	if reason:
 		raise LoyaltyError(reason, f"{points} points")
-	return Movement(name, REDEEM, -points, today, voucher=voucher)
+	return Movement(
+		name, REDEEM, -points, today, voucher=voucher, key=keys.redemption(voucher) if voucher else ""
+	)
 
 
 # --- returns and cancellations ------------------------------------------------------------------------
@@ -434,9 +328,11 @@ def reverse(
 	points: Decimal | int | None = None,
 	name: str = "",
 	voucher: str = "",
+	key: str | None = None,
 ) -> Movement:
 	"""A Reverse of (part of) a row, never more than is left unreversed; all of it when `points` is
-	None. Lapsed points are not reversed: reinstating them is a Bonus or an Adjust."""
+	None. Lapsed points are not reversed: reinstating them is a Bonus or an Adjust. A voucher (the
+	return or cancellation) reverses a row once: the key is theirs unless `key` is given."""
 	target = next((row for row in rows if row.name == row_name), None)
 	if target is None or not row_name:
 		raise LoyaltyError("unknown_row", row_name)
@@ -447,7 +343,9 @@ def reverse(
 	if wanted <= 0:
 		raise LoyaltyError("already_reversed", row_name)
 	sign = -1 if target.points > 0 else 1
-	return Movement(name, REVERSE, sign * wanted, today, voucher=voucher, against=row_name)
+	if key is None:
+		key = keys.reversal(voucher, row_name) if voucher else ""
+	return Movement(name, REVERSE, sign * wanted, today, voucher=voucher, against=row_name, key=key)
 
 
 def cancel(rows: Sequence[Movement], voucher: str, today: date) -> list[Movement]:
@@ -468,47 +366,19 @@ def cancel(rows: Sequence[Movement], voucher: str, today: date) -> list[Movement
 	]
 
 
-# --- tiers --------------------------------------------------------------------------------------------
+# --- bonuses ------------------------------------------------------------------------------------------
 
 
-def year_before(day: date) -> date:
-	"""The same day a year earlier; 29 February looks back to 28 February."""
-	try:
-		return day.replace(year=day.year - 1)
-	except ValueError:
-		return day.replace(year=day.year - 1, day=28)
-
-
-def tier_for(
-	spend_by_date: Mapping[date, Decimal] | Iterable[tuple[date, Decimal]],
-	today: date,
-	thresholds: Sequence[tuple[str, Decimal | int]] = DEFAULT_TIER_THRESHOLDS,
-) -> str:
-	"""Her tier by what she spent in the twelve months up to today (returns count against it): the
-	highest threshold she reaches, or "" below the first."""
-	items = spend_by_date.items() if isinstance(spend_by_date, Mapping) else spend_by_date
-	start = year_before(today)
-	spend = sum((as_points(amount) for day, amount in items if start < day <= today), ZERO)
-	reached = ""
-	for tier, minimum in sorted(thresholds, key=lambda pair: as_points(pair[1])):
-		if spend >= as_points(minimum):
-			reached = tier
-	return reached
-
-
-def leaves_window_on(day: date) -> date:
-	"""The first day whose twelve-month window no longer holds a sale made on `day`."""
-	try:
-		candidate = day.replace(year=day.year + 1)
-	except ValueError:
-		candidate = date(day.year + 1, 3, 1)
-	while year_before(candidate) < day:
-		candidate += timedelta(days=1)
-	return candidate
-
-
-def tier_recheck_on(sale_dates: Iterable[date], today: date) -> date | None:
-	"""The next day on which a sale leaves her twelve-month window (and her tier may fall)."""
-	start = year_before(today)
-	days = [leaves_window_on(day) for day in sale_dates if start < day <= today]
-	return min(days, default=None)
+def referral_due(rows: Sequence[Movement], referred: str) -> str:
+	"""The key of the referral bonus her referrer (whose rows these are) should have for the first sale
+	of `referred`, or "" when one paid for her still stands. A bonus taken back in full (her first
+	sale was cancelled) makes room for the next: a re-billed first sale pays it again, once."""
+	taken_back = 0
+	while True:
+		key = keys.referral(referred, taken_back)
+		paid = next((row for row in rows if row.key == key), None)
+		if paid is None:
+			return key
+		if unreversed(rows, paid) > 0:
+			return ""
+		taken_back += 1

@@ -1,0 +1,127 @@
+"""Her loyalty points as a jeweller keeps them, in pure Python: every movement a row that is never
+edited, points earned on the making charge and lapsing lot by lot, and each movement that must happen
+once keyed so the database can hold it to once.
+
+One module per sub-capability; this package is their public face, so callers write
+`from jewel_clienteling.domain import loyalty as rules` and `rules.balance(...)`:
+
+- ledger.py: movements, lots, balance, expiry, spending, returns and cancellations, bonuses due
+- earning.py: what a sale earns (basis, rates, exclusions, birthday multiplier)
+- tiers.py: her tier by twelve months of spend
+- keys.py: the once key of each movement that must happen once
+- backfill.py: the keys of a ledger written before keys
+"""
+
+from jewel_clienteling.domain.loyalty import keys
+from jewel_clienteling.domain.loyalty.earning import (
+	APPLIES_TO_ITEM_FIELD,
+	APPLIES_TO_ITEM_GROUP,
+	APPLIES_TO_METAL,
+	BASIS_MAKING_CHARGE,
+	BASIS_NET_AMOUNT,
+	DEFAULT_EXPIRY_DAYS,
+	EarningRules,
+	InvoiceLine,
+	Rate,
+	earn,
+	line_earns,
+	line_rate,
+	line_weight,
+	points_for_invoice,
+)
+from jewel_clienteling.domain.loyalty.ledger import (
+	ADJUST,
+	BONUS,
+	EARN,
+	EXPIRE,
+	KINDS,
+	LOT_KINDS,
+	REDEEM,
+	REVERSE,
+	SOURCE_CANCELLATION,
+	SOURCE_CORRECTION,
+	SOURCE_EXPIRY,
+	SOURCE_MANUAL,
+	SOURCE_OPENING,
+	SOURCE_REDEMPTION,
+	SOURCE_REFERRAL,
+	SOURCE_RETURN,
+	SOURCE_REVIEW,
+	SOURCE_SALE,
+	ZERO,
+	Lot,
+	LoyaltyError,
+	Movement,
+	as_points,
+	balance,
+	cancel,
+	expire_due,
+	lots,
+	redeem,
+	referral_due,
+	reverse,
+	reverse_for_return,
+	unreversed,
+)
+from jewel_clienteling.domain.loyalty.tiers import (
+	DEFAULT_TIER_THRESHOLDS,
+	leaves_window_on,
+	tier_for,
+	tier_recheck_on,
+	year_before,
+)
+
+__all__ = [
+	"ADJUST",
+	"APPLIES_TO_ITEM_FIELD",
+	"APPLIES_TO_ITEM_GROUP",
+	"APPLIES_TO_METAL",
+	"BASIS_MAKING_CHARGE",
+	"BASIS_NET_AMOUNT",
+	"BONUS",
+	"DEFAULT_EXPIRY_DAYS",
+	"DEFAULT_TIER_THRESHOLDS",
+	"EARN",
+	"EXPIRE",
+	"KINDS",
+	"LOT_KINDS",
+	"REDEEM",
+	"REVERSE",
+	"SOURCE_CANCELLATION",
+	"SOURCE_CORRECTION",
+	"SOURCE_EXPIRY",
+	"SOURCE_MANUAL",
+	"SOURCE_OPENING",
+	"SOURCE_REDEMPTION",
+	"SOURCE_REFERRAL",
+	"SOURCE_RETURN",
+	"SOURCE_REVIEW",
+	"SOURCE_SALE",
+	"ZERO",
+	"EarningRules",
+	"InvoiceLine",
+	"Lot",
+	"LoyaltyError",
+	"Movement",
+	"Rate",
+	"as_points",
+	"balance",
+	"cancel",
+	"earn",
+	"expire_due",
+	"keys",
+	"leaves_window_on",
+	"line_earns",
+	"line_rate",
+	"line_weight",
+	"lots",
+	"points_for_invoice",
+	"redeem",
+	"referral_due",
+	"reverse",
+	"reverse_for_return",
+	"tier_for",
+	"tier_recheck_on",
+	"unreversed",
+	"year_before",
+]
