@@ -78,7 +78,7 @@ def _refuse(error: text.TemplateRefused, label: str | None) -> None:
 
 def log_broken(kind: str, name: str, error: Exception) -> None:
 	frappe.log_error(
-		title=f"Clienteling: {kind} {name} could not be rendered",
+		title=f"Clienteling: {kind} {name} could not be rendered"[:140],
 		message=f"{type(error).__name__}: {error}",
 	)
 

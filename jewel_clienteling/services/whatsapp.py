@@ -100,7 +100,7 @@ def template_parameters(template_name: str) -> list[str]:
 	)
 
 
-def parameter_values(sources: list[str], row, broken: set | None = None) -> list[str]:
+def parameter_values(sources: list[str], row, broken: set | None = None, template: str = "") -> list[str]:
 	"""Each parameter's words, from the outreach's drafting details (or, for a variable it lacks, the
 	row's own field of that name), rendered in the message sandbox. A parameter that is refused or
 	fails is left empty (so the message is refused before sending) and logged once per `broken`."""
@@ -108,14 +108,15 @@ def parameter_values(sources: list[str], row, broken: set | None = None) -> list
 	variables = {name: row.get(name) for name in text.NAMES if row.get(name) not in (None, "")}
 	variables.update({name: value for name, value in context.items() if value not in (None, "")})
 	values = []
-	for source in sources:
+	for position, source in enumerate(sources, start=1):
 		try:
 			values.append(text.parameter_text(source, variables))
 		except text.RenderFailed as error:
-			if broken is None or source not in broken:
-				log_broken("WhatsApp parameter", source, error)
+			key = (template, position)
+			if broken is None or key not in broken:
+				log_broken("WhatsApp template", f"{template} parameter {position}", error)
 				if broken is not None:
-					broken.add(source)
+					broken.add(key)
 			values.append("")
 	return values
 
@@ -203,7 +204,10 @@ def send_one(row, config, templates, session) -> str:
 				template.template_name,
 				template.language,
 				parameter_values(
-					_parameters_of(template.name, config), row, config.flags.setdefault("jc_broken", set())
+					_parameters_of(template.name, config),
+					row,
+					config.flags.setdefault("jc_broken", set()),
+					template.name,
 				),
 			)
 	except rules.MessagingError as error:
