@@ -279,7 +279,7 @@ class TestHarmlessWhenRendered(SandboxCase):
 
 	def test_the_whatsapp_sender_renders_no_attacking_parameter_and_sends_nothing(self):
 		send_at_any_hour(self)
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		old = {field: config.get(field) for field in ("enabled", "phone_number_id", "graph_url")}
 		config.update(
 			{
@@ -296,7 +296,7 @@ class TestHarmlessWhenRendered(SandboxCase):
 		template.insert()
 		for payload in self.attacks.values():  # as saved before parameters were checked
 			template.append("parameters", {"source": payload}).db_insert()
-		self.addCleanup(self.remove, "WhatsApp Template", template.name)
+		self.addCleanup(self.remove, "Clienteling WhatsApp Template", template.name)
 		for label in self.attacks:
 			self.assert_frappe_would_act(label)
 		customer = fx.make_customer(mobile_no="+919811100033", jc_whatsapp_opt_in=1)
@@ -368,7 +368,7 @@ def _template(message: str) -> dict:
 
 def _whatsapp_template(step: str = "") -> dict:
 	return {
-		"doctype": "WhatsApp Template",
+		"doctype": "Clienteling WhatsApp Template",
 		"template_name": f"jc_sandbox_{frappe.generate_hash(length=6)}",
 		"language": "en",
 		"category": "Marketing",
@@ -391,5 +391,5 @@ def _customer_group() -> str:
 
 def _put_back_whatsapp(old: dict) -> None:
 	for field, value in old.items():
-		frappe.db.set_single_value("WhatsApp Settings", field, value)
+		frappe.db.set_single_value("Clienteling WhatsApp Settings", field, value)
 	frappe.db.commit()  # nosemgrep

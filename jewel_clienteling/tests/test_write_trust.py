@@ -38,11 +38,11 @@ SANDBOX = "jewel_clienteling.tests.test_template_sandbox.TestHarmlessWhenRendere
 # escalate; None where nothing acts on it beyond people reading it)
 SECOND_AXIS = {
 	"Outreach Template": ("Clienteling Manager", "the planner and campaign jobs render it", f"{SANDBOX}.test_the_daily_planner_renders_no_attack_and_leaves_the_message_to_the_associate"),
-	"WhatsApp Template": ("Clienteling Manager", "the sender renders its parameters", f"{SANDBOX}.test_the_whatsapp_sender_renders_no_attacking_parameter_and_sends_nothing"),
+	"Clienteling WhatsApp Template": ("Clienteling Manager", "the sender renders its parameters", f"{SANDBOX}.test_the_whatsapp_sender_renders_no_attacking_parameter_and_sends_nothing"),
 	"Client Campaign": ("Clienteling Manager", "the campaign job queries by its filters", f"{HERE}.test_campaign_filters_are_values_never_sql"),
 	"Client Segment": ("Sales Manager, Clienteling Manager", "the campaign job queries by its rules", f"{HERE}.test_segment_rules_are_values_never_sql_and_a_running_campaigns_stay_put"),
 	"Clienteling Settings": ("Clienteling Manager", "every job reads it", f"{HERE}.test_settings_are_the_managers_and_name_only_real_fields"),
-	"WhatsApp Settings": ("Clienteling Manager", "the sender posts the token to its URL", f"{HERE}.test_only_a_system_manager_points_the_sender_elsewhere"),
+	"Clienteling WhatsApp Settings": ("Clienteling Manager", "the sender posts the token to its URL", f"{HERE}.test_only_a_system_manager_points_the_sender_elsewhere"),
 	"Client Outreach": ("Sales User", "the sender sends it", f"{HERE}.test_an_outreach_an_associate_writes_goes_only_to_her_customer_with_consent"),
 	"Occasion": ("Sales User", "the planner puts it in a message", f"{HERE}.test_what_an_associate_writes_reaches_a_message_as_words"),
 	"Preference": ("Sales User", "the planner puts it in a message", f"{HERE}.test_what_an_associate_writes_reaches_a_message_as_words"),
@@ -132,7 +132,7 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 	def test_settings_are_the_managers_and_name_only_real_fields(self):
 		before = frappe.db.get_single_value("Clienteling Settings", "store_manager")
 		for user in (ASSOCIATE, SALES_MANAGER):
-			for doctype in ("Clienteling Settings", "WhatsApp Settings"):
+			for doctype in ("Clienteling Settings", "Clienteling WhatsApp Settings"):
 				with self.subTest(user=user, doctype=doctype):
 					error = as_request(
 						user,
@@ -174,11 +174,16 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 		self.addCleanup(attacker.stop)
 		self.whatsapp(meta.base_url)
 		for user, kept in ((MANAGER, meta.base_url), (ADMIN, attacker.base_url)):
-			doc = {**frappe.get_doc("WhatsApp Settings").as_dict(), "graph_url": attacker.base_url}
+			doc = {
+				**frappe.get_doc("Clienteling WhatsApp Settings").as_dict(),
+				"graph_url": attacker.base_url,
+			}
 			self.assertIsNone(
 				as_request(user, "POST", "frappe.client.save", keep=True, doc=json.dumps(doc, default=str))
 			)
-			self.assertEqual(frappe.db.get_single_value("WhatsApp Settings", "graph_url"), kept, user)
+			self.assertEqual(
+				frappe.db.get_single_value("Clienteling WhatsApp Settings", "graph_url"), kept, user
+			)
 			if user == MANAGER:
 				mobile = "+919822200022"
 				plan_outreach(fx.make_customer(mobile_no=mobile, jc_whatsapp_opt_in=1), step=self.wa_step)
@@ -287,14 +292,14 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 		return campaigns.run(name)["processed"]
 
 	def whatsapp(self, url: str, reason: str = "Occasion") -> None:
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		old = {field: config.get(field) for field in ("enabled", "phone_number_id", "graph_url")}
 		config.update({"enabled": 1, "phone_number_id": "5353", "graph_url": url, "access_token": TOKEN})
 		config.save()
 		self.wa_step = f"trust {frappe.generate_hash(length=6)}" if reason == "Occasion" else ""
 		template = frappe.get_doc(
 			{
-				"doctype": "WhatsApp Template",
+				"doctype": "Clienteling WhatsApp Template",
 				"template_name": f"jc_trust_{frappe.generate_hash(length=6)}",
 				"language": "en",
 				"category": "Marketing",
@@ -307,8 +312,8 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 
 		def put_back():
 			for field, value in old.items():
-				frappe.db.set_single_value("WhatsApp Settings", field, value)
-			frappe.delete_doc("WhatsApp Template", template.name, force=True)
+				frappe.db.set_single_value("Clienteling WhatsApp Settings", field, value)
+			frappe.delete_doc("Clienteling WhatsApp Template", template.name, force=True)
 			frappe.db.commit()  # nosemgrep
 
 		self.addCleanup(put_back)
