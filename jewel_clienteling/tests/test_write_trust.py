@@ -53,6 +53,7 @@ SECOND_AXIS = {
 	"Repair Service": ("Clienteling Manager", "names shown to people", None),
 	"Consent Change": ("Clienteling Manager", "recording consent is the manager's own task", None),
 	"Loyalty Ledger": ("Clienteling Manager", "balances (points paid once: issue 17 item 3)", None),
+	"Possible Duplicate Customer": ("Clienteling Manager", "a merge acts on its two customers", f"{HERE}.test_a_merge_acts_with_the_managers_own_rights_on_both_customers"),
 }  # fmt: skip
 
 
@@ -269,6 +270,23 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 				self.assertIn(ESCALATE, words)
 		self.assertEqual(frappe.db.count("Has Role", {"parent": MANAGER, "role": "System Manager"}), before)
 		self.assertNotIn("System Manager", frappe.get_roles(MANAGER))
+
+	def test_a_merge_acts_with_the_managers_own_rights_on_both_customers(self):
+		recorded, existing = fx.make_customer(mobile_no="+919822200055"), fx.make_customer()
+		unrelated, other = fx.make_customer(), fx.make_customer()
+		row = frappe.get_doc(
+			{"doctype": "Possible Duplicate Customer", "customer": recorded, "existing_customer": existing, "mobile": "+919822200055", "status": "Open"}
+		).insert(ignore_permissions=True)  # fmt: skip
+		doc = {**row.as_dict(), "customer": unrelated, "existing_customer": other}
+		self.assertIsNone(
+			as_request(MANAGER, "POST", "frappe.client.save", keep=True, doc=json.dumps(doc, default=str))
+		)
+		error = as_request(MANAGER, "POST", "jewel_clienteling.api.duplicates.merge", name=row.name)
+		self.assertIsInstance(error, frappe.PermissionError, "she may not delete customers: no merge")
+		self.assertIn("Customer", " ".join(error.messages), error.messages)
+		self.assertTrue(
+			all(frappe.db.exists("Customer", name) for name in (recorded, existing, unrelated, other))
+		)
 
 	# --- helpers ---------------------------------------------------------------------------------
 
