@@ -1,14 +1,86 @@
-"""Drafting messages: the manager's Outreach Templates, rendered with Frappe's sandboxed Jinja."""
+"""Drafting messages: the manager's Outreach Templates and WhatsApp template parameters, checked on
+save and rendered in the app's own sandbox (domain/rendering.py), never with Frappe's Jinja, whose
+globals reach the database, mail and the network while jobs run as Administrator."""
 
 import frappe
-from frappe.utils.jinja import get_jenv
-from jinja2 import TemplateError
+from frappe import _
 
+from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.domain.templates import TemplateChoice, pick_template
 
+# {name} the word, {allowed} what a message may say, {detail} Jinja's own words, {most} a limit
+_REFUSALS = {
+	"syntax": lambda: _("The message has a mistake on line {line}: {detail}"),
+	"too_long": lambda: _("The message is too long: at most {most} characters."),
+	"too_deep": lambda: _("The message nests brackets or tags too deeply."),
+	"unknown_name": lambda: _(
+		'Line {line}: "{name}" is not something a message can say. It may use: {allowed}.'
+	),
+	"private": lambda: _(
+		'Line {line}: "{name}" reaches inside the program; a message may only use its words.'
+	),
+	"attribute": lambda: _(
+		'Line {line}: ".{name}" is not allowed; a message uses its words as they are, or with a filter.'
+	),
+	"call": lambda: _("Line {line}: a message cannot call anything (nothing followed by brackets)."),
+	"filter": lambda: _(
+		'Line {line}: the filter "{name}" is not allowed. Filters a message may use: {filters}.'
+	),
+	"tag": lambda: _(
+		'Line {line}: "{tag}" is not allowed in a message; use if, for and the message\'s words.'
+	),
+	"operator": lambda: _('Line {line}: "{operator}" is not allowed in a message.'),
+	"loop_nested": lambda: _("Line {line}: a loop inside a loop is not allowed in a message."),
+	"loop_source": lambda: _(
+		"Line {line}: a loop may only go over a list the message is given, like items or pieces."
+	),
+	"subscript": lambda: _("Line {line}: only positions may be picked from a list, like items[0]."),
+}
 
-def environment():
-	return get_jenv()
+
+def refusal(error: text.TemplateRefused) -> str:
+	"""The manager's sentence for a template that may not be used, translated."""
+	return _REFUSALS[error.code]().format(
+		line=error.line or 1,
+		allowed=", ".join(sorted(text.NAMES)),
+		filters=", ".join(sorted(text.FILTERS)),
+		**{
+			key: value
+			for key, value in error.details.items()
+			if key in ("name", "detail", "most", "tag", "operator")
+		},
+	)
+
+
+def check_template(source: str, label: str | None = None) -> None:
+	"""Refuse, with a clear message, a template that is more than words about its variables."""
+	try:
+		text.check(source)
+	except text.TemplateRefused as error:
+		_refuse(error, label)
+
+
+def check_parameter(source: str, label: str | None = None) -> None:
+	try:
+		text.check_parameter(source)
+	except text.TemplateRefused as error:
+		_refuse(error, label)
+
+
+def _refuse(error: text.TemplateRefused, label: str | None) -> None:
+	message = refusal(error)
+	frappe.throw(
+		f"{label}: {message}" if label else message,
+		frappe.ValidationError,
+		title=_("This message cannot be used"),
+	)
+
+
+def log_broken(kind: str, name: str, error: Exception) -> None:
+	frappe.log_error(
+		title=f"Clienteling: {kind} {name} could not be rendered"[:140],
+		message=f"{type(error).__name__}: {error}",
+	)
 
 
 class Drafter:
@@ -32,14 +104,15 @@ class Drafter:
 
 	def draft(self, template: str | None, context: dict) -> str:
 		"""The message, or "" when there is no template or it fails; the associate then writes it.
-		A broken template is logged once and never stops the run."""
+		A template refused or failing (even one saved before it would be refused) is logged once and
+		never stops the run."""
 		compiled = self._compiled(template)
 		if compiled is None:
 			return ""
 		try:
-			return compiled.render(context).strip()
-		except TemplateError:
-			self._broken(template)
+			return text.render(compiled, context)
+		except text.RenderFailed as error:
+			self._broken(template, error)
 			return ""
 
 	def _compiled(self, template: str | None):
@@ -47,12 +120,12 @@ class Drafter:
 			return None  # none, broken, or switched off
 		if template not in self.compiled:
 			try:
-				self.compiled[template] = environment().from_string(self.sources[template])
-			except TemplateError:
-				self._broken(template)
+				self.compiled[template] = text.compile_template(self.sources[template])
+			except text.TemplateRefused as error:
+				self._broken(template, error)
 				return None
 		return self.compiled[template]
 
-	def _broken(self, template: str) -> None:
+	def _broken(self, template: str, error: Exception) -> None:
 		self.broken.add(template)
-		frappe.log_error(title=f"Clienteling: template {template} could not be rendered")
+		log_broken("template", template, error)

@@ -18,7 +18,9 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.services import claims
+from jewel_clienteling.services.rendering import log_broken
 
 SETTINGS = "Clienteling WhatsApp Settings"
 OUTREACH = claims.OUTREACH
@@ -98,15 +100,24 @@ def template_parameters(template_name: str) -> list[str]:
 	)
 
 
-def parameter_values(sources: list[str], row) -> list[str]:
-	"""Each parameter from the outreach's drafting details, or from the row itself."""
+def parameter_values(sources: list[str], row, broken: set | None = None, template: str = "") -> list[str]:
+	"""Each parameter's words, from the outreach's drafting details (or, for a variable it lacks, the
+	row's own field of that name), rendered in the message sandbox. A parameter that is refused or
+	fails is left empty (so the message is refused before sending) and logged once per `broken`."""
 	context = json.loads(row.context) if row.context else {}
+	variables = {name: row.get(name) for name in text.NAMES if row.get(name) not in (None, "")}
+	variables.update({name: value for name, value in context.items() if value not in (None, "")})
 	values = []
-	for source in sources:
-		value = context.get(source)
-		if value in (None, ""):
-			value = row.get(source)
-		values.append("" if value is None else str(value))
+	for position, source in enumerate(sources, start=1):
+		try:
+			values.append(text.parameter_text(source, variables))
+		except text.RenderFailed as error:
+			key = (template, position)
+			if broken is None or key not in broken:
+				log_broken("WhatsApp template", f"{template} parameter {position}", error)
+				if broken is not None:
+					broken.add(key)
+			values.append("")
 	return values
 
 
@@ -192,7 +203,12 @@ def send_one(row, config, templates, session) -> str:
 				to,
 				template.template_name,
 				template.language,
-				parameter_values(_parameters_of(template.name, config), row),
+				parameter_values(
+					_parameters_of(template.name, config),
+					row,
+					config.flags.setdefault("jc_broken", set()),
+					template.name,
+				),
 			)
 	except rules.MessagingError as error:
 		return claims.finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)

@@ -3,17 +3,15 @@ associate (Sales User), a Clienteling Manager and a System Manager; and associat
 store see only their store's customers."""
 
 import frappe
-from frappe.handler import execute_cmd
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
-from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
 
 from jewel_clienteling.api import dashboard as dashboard_api
 from jewel_clienteling.services import planner, sync
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import customer, occasion
 from jewel_clienteling.tests.test_repair_desk import take_in
+from jewel_clienteling.tests.utils import as_request
 
 GUEST = "Guest"
 ASSOCIATE = "jc-matrix-associate@example.com"
@@ -119,24 +117,8 @@ def make_users():
 
 
 def call(user: str, http_method: str, method: str, **kwargs):
-	"""One API call as Frappe's request handler makes it: whitelist, guest and HTTP-method checks,
-	then the function. Returns the exception, or None when it ran."""
-	frappe.set_user(user)
-	frappe.local.message_log = []
-	frappe.local.request = Request(EnvironBuilder(method=http_method, path="/api/method/x").get_environ())
-	frappe.local.form_dict = frappe._dict(kwargs)
-	frappe.db.savepoint("jc_matrix")
-	try:
-		execute_cmd(f"jewel_clienteling.api.{method}")
-		return None
-	except Exception as error:
-		error.messages = [m.get("message") for m in frappe.local.message_log if isinstance(m, dict)]
-		return error
-	finally:
-		frappe.db.rollback(save_point="jc_matrix")
-		frappe.set_user("Administrator")
-		frappe.local.request = None
-		frappe.local.form_dict = frappe._dict()
+	"""One API call of the app as Frappe's request handler makes it; the exception, or None."""
+	return as_request(user, http_method, f"jewel_clienteling.api.{method}", **kwargs)
 
 
 class TestPermissionMatrix(FrappeTestCase):

@@ -342,7 +342,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertEqual(last["text"]["body"], frappe.db.get_value("Client Outreach", inside, "message"))
 
 	def test_a_template_with_an_empty_parameter_is_refused_before_sending_with_the_reason_kept(self):
-		whatsapp_template("jc_we_miss_you", "Occasion", ["first_name", "favourite_piece"], step="empty")
+		whatsapp_template("jc_we_miss_you", "Occasion", ["first_name", "person_name"], step="empty")
 		customer = self.customer()
 		name = plan_outreach(customer, step="empty", context={})
 		whatsapp.drain(max_seconds=10)

@@ -185,3 +185,62 @@ def plan_outreach(
 	Queue(today=today, now=now_datetime()).add([candidate])
 	frappe.db.commit()  # nosemgrep
 	return frappe.db.get_value("Client Outreach", {"dedupe_key": candidate.key})
+
+
+# --- requests as a given user --------------------------------------------------------------------
+
+# A store's people as they are set up: an associate at the counter; a sales manager (ERPNext's role,
+# who may write segments); a clienteling manager who is not a System Manager; and a System Manager.
+ASSOCIATE_USER = "jc-trust-associate@example.com"
+SALES_MANAGER_USER = "jc-trust-sales-manager@example.com"
+CLIENTELING_MANAGER_USER = "jc-trust-clienteling-manager@example.com"
+SYSTEM_MANAGER_USER = "jc-trust-system-manager@example.com"
+ROLE_USERS = {
+	ASSOCIATE_USER: ("Sales User", "Accounts User"),
+	SALES_MANAGER_USER: ("Sales Manager", "Sales User"),
+	CLIENTELING_MANAGER_USER: ("Clienteling Manager", "Sales User"),
+	SYSTEM_MANAGER_USER: ("System Manager",),
+}
+
+
+def make_role_users() -> None:
+	"""The four users, each with exactly the managing roles listed (a role left over from an earlier
+	run would make a test prove nothing)."""
+	from jewel_clienteling.tests import fixtures as fx
+
+	managing = {"System Manager", "Clienteling Manager", "Sales Manager"}
+	for user, roles in ROLE_USERS.items():
+		fx.make_user(user, roles[0])
+		doc = frappe.get_doc("User", user)
+		doc.add_roles(*roles)
+		doc.remove_roles(*(managing - set(roles)))
+
+
+def as_request(user: str, http_method: str, cmd: str, keep: bool = False, **kwargs):
+	"""One call of a whitelisted method (`cmd`, dotted) as Frappe's request handler makes it for
+	`user`: whitelist, guest and HTTP-method checks, then the function. Returns the exception (with
+	the messages shown to her in `.messages`), or None when it ran. Unless `keep`, what it did is
+	rolled back."""
+	from frappe.handler import execute_cmd
+	from werkzeug.test import EnvironBuilder
+	from werkzeug.wrappers import Request
+
+	frappe.set_user(user)
+	frappe.local.message_log = []
+	frappe.local.request = Request(EnvironBuilder(method=http_method, path="/api/method/x").get_environ())
+	frappe.local.form_dict = frappe._dict(kwargs)
+	frappe.db.savepoint("jc_as_request")
+	failed = False
+	try:
+		execute_cmd(cmd)
+		return None
+	except Exception as error:
+		failed = True
+		error.messages = [m.get("message") for m in frappe.local.message_log if isinstance(m, dict)]
+		return error
+	finally:
+		if failed or not keep:
+			frappe.db.rollback(save_point="jc_as_request")
+		frappe.set_user("Administrator")
+		frappe.local.request = None
+		frappe.local.form_dict = frappe._dict()

@@ -5,14 +5,25 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from jewel_clienteling.domain.outreach import PURPOSE, dedupe_key
+from jewel_clienteling.domain.outreach import MARKETING, PURPOSE, UTILITY, dedupe_key, normalise_phone
 
 OPEN_STATUSES = ("Planned", "Due")
+# What the senders trust (where to send, what it is about, how its sending went) is at permlevel 1:
+# only the jobs (as Administrator) and a System Manager write it; on a row an associate adds or
+# edits, Frappe puts back what was there.
 
 
 class ClientOutreach(Document):
 	def validate(self):
-		self.purpose = PURPOSE.get(self.reason, "Marketing")
+		purpose = PURPOSE.get(self.reason, MARKETING)
+		if purpose == UTILITY and not (self.reference_doctype and self.reference_name):
+			# a message about her own piece or points names it; one added by hand is marketing
+			purpose = MARKETING
+		self.purpose = purpose
+		if self.is_new() and not self.phone and self.customer:
+			# a message goes to her own number, as the planner writes it
+			region = frappe.db.get_single_value("Clienteling Settings", "default_region") or "IN"
+			self.phone = normalise_phone(frappe.db.get_value("Customer", self.customer, "mobile_no"), region)
 		if not self.dedupe_key:
 			# an outreach an associate adds by hand is its own cycle
 			self.cycle = self.cycle or self.name
