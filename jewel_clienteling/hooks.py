@@ -65,6 +65,10 @@ permission_query_conditions = dict.fromkeys(
 )
 has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store_access.has_permission")
 
+# A booking made at the counter knows her, the store and the associate (ERPNext's own class serves the
+# website's booking form unchanged)
+override_doctype_class = {"Appointment": "jewel_clienteling.overrides.appointment.ClientelingAppointment"}
+
 doc_events = {
 	"POS Invoice": {
 		"before_validate": "jewel_clienteling.overrides.invoice.before_validate",
@@ -78,6 +82,7 @@ doc_events = {
 		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
+	"Appointment": {"on_update": "jewel_clienteling.overrides.appointment.on_update"},
 	"Customer": {
 		"validate": "jewel_clienteling.overrides.customer.validate",
 		"after_rename": "jewel_clienteling.overrides.customer.after_rename",
@@ -88,6 +93,7 @@ scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
 		"* * * * *": ["jewel_clienteling.tasks.send_outreach"],
+		"*/15 * * * *": ["jewel_clienteling.tasks.sweep_appointments"],
 	},
 	"daily_long": ["jewel_clienteling.tasks.daily"],
 }
