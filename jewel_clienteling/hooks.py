@@ -19,14 +19,16 @@ before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 
 doctype_js = {
-	"Customer": ["public/js/snapshot.js", "public/js/customer.js"],
+	"Customer": ["public/js/snapshot.js", "public/js/moments.js", "public/js/customer.js"],
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
-	"Sales Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
-	"POS Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
+	"Sales Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
+	"POS Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
 }
 
 # Her snapshot beside the cart on ERPNext's point of sale (loaded with the page, no build step)
-page_js = {"point-of-sale": ["public/js/snapshot.js", "public/js/pos_panel.js"]}
+page_js = {
+	"point-of-sale": ["public/js/snapshot.js", "public/js/moments.js", "public/js/pos_panel.js"],
+}
 
 # The Customer form's connections: her occasions, preferences, notes, repairs, points and outreach
 override_doctype_dashboards = {"Customer": "jewel_clienteling.overrides.customer.dashboard"}
