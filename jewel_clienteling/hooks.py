@@ -19,14 +19,16 @@ before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 
 doctype_js = {
-	"Customer": ["public/js/snapshot.js", "public/js/customer.js"],
+	"Customer": ["public/js/snapshot.js", "public/js/moments.js", "public/js/customer.js"],
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
-	"Sales Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
-	"POS Invoice": ["public/js/snapshot.js", "public/js/invoice.js"],
+	"Sales Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
+	"POS Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
 }
 
 # Her snapshot beside the cart on ERPNext's point of sale (loaded with the page, no build step)
-page_js = {"point-of-sale": ["public/js/snapshot.js", "public/js/pos_panel.js"]}
+page_js = {
+	"point-of-sale": ["public/js/snapshot.js", "public/js/moments.js", "public/js/pos_panel.js"],
+}
 
 # The Customer form's connections: her occasions, preferences, notes, repairs, points and outreach
 override_doctype_dashboards = {"Customer": "jewel_clienteling.overrides.customer.dashboard"}
@@ -65,6 +67,10 @@ permission_query_conditions = dict.fromkeys(
 )
 has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store_access.has_permission")
 
+# A booking made at the counter knows her, the store and the associate (ERPNext's own class serves the
+# website's booking form unchanged)
+override_doctype_class = {"Appointment": "jewel_clienteling.overrides.appointment.ClientelingAppointment"}
+
 doc_events = {
 	"POS Invoice": {
 		"before_validate": "jewel_clienteling.overrides.invoice.before_validate",
@@ -78,6 +84,7 @@ doc_events = {
 		"on_submit": "jewel_clienteling.overrides.invoice.on_submit",
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
+	"Appointment": {"on_update": "jewel_clienteling.overrides.appointment.on_update"},
 	"Customer": {
 		"validate": "jewel_clienteling.overrides.customer.validate",
 		"after_rename": "jewel_clienteling.overrides.customer.after_rename",
@@ -88,6 +95,7 @@ scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
 		"* * * * *": ["jewel_clienteling.tasks.send_outreach"],
+		"*/15 * * * *": ["jewel_clienteling.tasks.sweep_appointments"],
 	},
 	"daily_long": ["jewel_clienteling.tasks.daily"],
 }

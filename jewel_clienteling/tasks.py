@@ -4,7 +4,7 @@ twice, in parallel, or after a missed day gives the same result."""
 import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
-from jewel_clienteling.services import channels, loyalty, sync, whatsapp
+from jewel_clienteling.services import appointments, channels, loyalty, sync, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
 
 OUTREACH_QUEUE = "jc_outreach"
@@ -40,6 +40,14 @@ def send_outreach():
 			deduplicate=True,
 			max_seconds=50,
 		)
+
+
+def sweep_appointments():
+	"""Every 15 minutes: appointment reminders fall due; a booking not closed after its hour gets a
+	follow-up."""
+	if clienteling_settings.is_enabled():
+		appointments.sweep()
+		frappe.db.commit()  # nosemgrep: scheduler job
 
 
 def outreach_queue() -> str:

@@ -130,6 +130,8 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Referral thank-you",
 		"Campaign",
 		"Walk-in follow-up",
+		"Appointment reminder",
+		"Appointment missed",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -139,6 +141,8 @@ def test_only_her_own_repair_and_points_are_utility():
 		"Repair ready",
 		"Repair uncollected",
 		"Points expiring",
+		"Appointment reminder",  # her own booking
+		"Appointment missed",
 	}
 	assert set(PURPOSE) == set(REASONS)
 	assert set(PURPOSE.values()) == {MARKETING, UTILITY}
@@ -156,6 +160,8 @@ def test_occasion_over_cadence_over_lapsed():
 		"Referral thank-you": 40,
 		"Campaign": 50,
 		"Lapsed": 60,
+		"Appointment reminder": 0,
+		"Appointment missed": 5,
 	}
 	assert PRIORITY[OCCASION] < PRIORITY[POST_PURCHASE] < PRIORITY[LAPSED]
 

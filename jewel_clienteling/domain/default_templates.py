@@ -150,4 +150,22 @@ TEMPLATES = [
 			"aside.{% endif %}" + SIGN_OFF
 		),
 	},
+	{
+		"template_name": "Appointment reminder",
+		"reason": "Appointment reminder",
+		"message": (
+			"Dear {{ first_name }}, a reminder of your {{ (appointment_purpose or 'visit') | lower }} "
+			"with us {% if appointment_is_tomorrow %}tomorrow, {{ appointment_day }},{% else %}today{% endif %} "
+			"at {{ appointment_time }}."
+			"{% if pieces %} The pieces will be ready for you.{% endif %}" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Appointment missed",
+		"reason": "Appointment missed",
+		"message": (
+			"Dear {{ first_name }}, we missed you on {{ appointment_day }}. "
+			"Shall I find you another time that suits you?" + SIGN_OFF
+		),
+	},
 ]

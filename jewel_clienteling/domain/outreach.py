@@ -43,6 +43,9 @@ CAMPAIGN = "Campaign"
 # She came in, liked pieces and did not buy: the associate writes about her own visit. That is still
 # selling to her (WhatsApp counts it as marketing), so it needs her consent like any other offer.
 WALK_IN_FOLLOW_UP = "Walk-in follow-up"
+# About a visit she booked (domain/appointments.py): her own booking, so service messages, not offers.
+APPOINTMENT_REMINDER = "Appointment reminder"
+APPOINTMENT_MISSED = "Appointment missed"
 REASONS = (
 	OCCASION,
 	POST_PURCHASE,
@@ -54,6 +57,8 @@ REASONS = (
 	REFERRAL_THANKS,
 	CAMPAIGN,
 	WALK_IN_FOLLOW_UP,
+	APPOINTMENT_REMINDER,
+	APPOINTMENT_MISSED,
 )
 
 MARKETING = "Marketing"
@@ -73,6 +78,8 @@ PURPOSE = {reason: MARKETING for reason in REASONS} | {
 	REPAIR_READY: UTILITY,
 	REPAIR_UNCOLLECTED: UTILITY,
 	POINTS_EXPIRING: UTILITY,
+	APPOINTMENT_REMINDER: UTILITY,
+	APPOINTMENT_MISSED: UTILITY,
 }
 
 # Lower is more important: occasion over cadence over lapsed.
@@ -80,6 +87,8 @@ PRIORITY = {
 	REPAIR_READY: 0,
 	REPAIR_UNCOLLECTED: 0,
 	POINTS_EXPIRING: 1,
+	APPOINTMENT_REMINDER: 0,
+	APPOINTMENT_MISSED: 5,
 	OCCASION: 10,
 	WALK_IN_FOLLOW_UP: 15,  # a visit days ago is a sale in the making: before cadence, after her occasion
 	POST_PURCHASE: 20,

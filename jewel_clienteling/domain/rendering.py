@@ -41,6 +41,14 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 		"purchase_occasion_date",
 		"visit_date",
 	),
+	"appointments": (
+		"appointment_date",
+		"appointment_day",
+		"appointment_time",
+		"appointment_purpose",
+		"appointment_store",
+		"appointment_is_tomorrow",
+	),
 }
 NAMES: frozenset[str] = frozenset(name for group in VARIABLES.values() for name in group)
 # the filters that only reshape words and numbers (the default templates use `lower`)

@@ -5,7 +5,7 @@ from frappe import _
 from frappe.query_builder import DocType, Order
 from frappe.utils import add_days, cint, getdate, nowdate
 
-from jewel_clienteling.services import facts, walk_ins
+from jewel_clienteling.services import appointments, facts, walk_ins
 from jewel_clienteling.services import settings as clienteling_settings
 
 PROFILE_FIELDS = (
@@ -63,6 +63,7 @@ def build(customer: str) -> dict:
 		"notes": _notes(customer),
 		"repairs": _open_repairs(customer),
 		"wishlist": walk_ins.for_snapshot(customer),
+		"appointment": appointments.next_for(customer),
 	}
 
 
@@ -155,16 +156,29 @@ def _last_purchases(customer):
 		names.setdefault(row.doctype, []).append(row.name)
 		row["items"] = []
 	by_name = {(row.doctype, row.name): row for row in purchases}
+	# the lines of both kinds of sale in one query (UNION ALL), ordered within each sale
+	query = None
 	for doctype, invoice_names in names.items():
 		item = DocType(f"{doctype} Item")
-		for line in (
+		part = (
 			frappe.qb.from_(item)
-			.select(item.parent, item.item_code, item.item_name, item.qty, item.amount, item.jc_size)
+			.select(
+				item.parenttype,
+				item.parent,
+				item.idx,
+				item.item_code,
+				item.item_name,
+				item.qty,
+				item.amount,
+				item.jc_size,
+			)
 			.where(item.parent.isin(invoice_names) & (item.parenttype == doctype))
-			.orderby(item.idx)
-			.run(as_dict=True)
-		):
-			by_name[(doctype, line.pop("parent"))]["items"].append(line)
+		)
+		query = part if query is None else query.union_all(part)
+	lines = query.run(as_dict=True) if query is not None else []
+	for line in sorted(lines, key=lambda line: line.idx):
+		line.pop("idx")
+		by_name[(line.pop("parenttype"), line.pop("parent"))]["items"].append(line)
 	return purchases
 
 

@@ -1,6 +1,8 @@
 """Every field this app adds to ERPNext's doctypes, in one place. Installed on after_install and
 after_migrate, removed (fields and columns) on uninstall."""
 
+from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
+
 RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDaughter-in-law\nSon-in-law\nGrandchild\nFriend\nOther"
 CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
 LIFECYCLE = "\nNew\nActive\nRepeat\nLoyal\nAt risk\nLapsed"
@@ -288,6 +290,7 @@ ITEM_FIELDS = [
 ]
 
 CUSTOM_FIELDS = {
+	"Appointment": APPOINTMENT_FIELDS,
 	"Customer": CUSTOMER_FIELDS,
 	("Sales Invoice", "POS Invoice"): INVOICE_FIELDS,
 	("Sales Invoice Item", "POS Invoice Item"): ITEM_FIELDS,

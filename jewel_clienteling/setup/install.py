@@ -4,11 +4,13 @@ import re
 
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+from frappe.custom.doctype.property_setter.property_setter import make_property_setter
 
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
+from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
 from jewel_clienteling.setup.ownership import give_back_foreign_doctypes
 
 MANAGER_ROLE = "Clienteling Manager"
@@ -51,6 +53,7 @@ def after_migrate():
 def before_uninstall():
 	give_back_foreign_doctypes()  # uninstall deletes our module's doctypes: keep a neighbour's out of it
 	remove_custom_fields()
+	remove_property_setters()
 	if frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		frappe.delete_doc("Kanban Board", defaults.REPAIR_BOARD, ignore_permissions=True, force=True)
 	if frappe.db.exists("Role", MANAGER_ROLE):
@@ -66,6 +69,23 @@ def make_role():
 
 def make_custom_fields():
 	create_custom_fields(CUSTOM_FIELDS, ignore_validate=True, update=True)
+	for doctype, fieldname, prop, value, prop_type in PROPERTY_SETTERS:
+		where = {"doc_type": doctype, "field_name": fieldname, "property": prop, "value": value}
+		if not frappe.db.exists("Property Setter", where):
+			make_property_setter(
+				doctype, fieldname, prop, value, prop_type, validate_fields_for_doctype=False
+			)
+
+
+def remove_property_setters():
+	for doctype, fieldname, prop, _value, _type in PROPERTY_SETTERS:
+		for name in frappe.get_all(
+			"Property Setter",
+			filters={"doc_type": doctype, "field_name": fieldname, "property": prop},
+			pluck="name",
+		):
+			frappe.delete_doc("Property Setter", name, ignore_permissions=True, force=True)
+		frappe.clear_cache(doctype=doctype)
 
 
 def set_default_settings():

@@ -52,6 +52,19 @@ class TestInstall(FrappeTestCase):
 			with self.subTest(doctype=doctype, column=column):
 				self.assertTrue(frappe.db.has_index(f"tab{doctype}", column) or _indexed(doctype, column))
 
+	def test_appointment_email_is_optional_until_uninstall_gives_erpnext_its_rule_back(self):
+		from jewel_clienteling.setup import install
+
+		self.assertFalse(frappe.get_meta("Appointment").get_field("customer_email").reqd)
+		install.remove_property_setters()
+		self.assertTrue(frappe.get_meta("Appointment").get_field("customer_email").reqd)
+		install.make_custom_fields()
+		install.make_custom_fields()  # again, as every migrate does: still one
+		self.assertEqual(
+			frappe.db.count("Property Setter", {"doc_type": "Appointment", "field_name": "customer_email"}), 1
+		)
+		self.assertFalse(frappe.get_meta("Appointment").get_field("customer_email").reqd)
+
 
 def _indexed(doctype, column) -> bool:
 	return bool(

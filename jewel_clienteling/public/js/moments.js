@@ -1,0 +1,77 @@
+// Copyright (c) 2026, jewel_clienteling contributors
+// For license information, please see license.txt
+
+// Selling moments beyond the counter, shared by the POS panel and the Customer form (loaded after
+// snapshot.js): booking her an appointment, and her next appointment on the snapshot.
+frappe.provide("jewel_clienteling.moments");
+
+(function (moments) {
+	const esc = (value) => frappe.utils.escape_html(value == null ? "" : String(value));
+	const PURPOSES = [
+		"Private viewing",
+		"Bridal consultation",
+		"Repair pickup",
+		"Custom order discussion",
+		"Other",
+	];
+
+	moments.book_appointment = function (customer, store, done) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Book an Appointment"),
+			fields: [
+				{ fieldname: "scheduled_time", fieldtype: "Datetime", label: __("When"), reqd: 1 },
+				{
+					fieldname: "purpose",
+					fieldtype: "Select",
+					label: __("Purpose"),
+					options: PURPOSES.map((value) => ({ value, label: __(value) })),
+					default: PURPOSES[0],
+					reqd: 1,
+				},
+				{ fieldname: "associate", fieldtype: "Link", options: "User", label: __("Associate"), default: frappe.session.user },
+				{ fieldtype: "Column Break" },
+				{ fieldname: "pieces", fieldtype: "Small Text", label: __("Pieces to keep ready (one a line)") },
+				{ fieldname: "notes", fieldtype: "Small Text", label: __("Notes") },
+			],
+			primary_action_label: __("Book"),
+			primary_action(values) {
+				frappe
+					.call({
+						method: "jewel_clienteling.api.appointments.book",
+						args: { ...values, customer, store: store || null },
+						freeze: true,
+					})
+					.then((r) => {
+						dialog.hide();
+						const result = r.message || {};
+						frappe.show_alert({
+							message: result.reminders && result.reminders.length
+								? __("Booked. She will be reminded: {0}.", [result.reminders.map((s) => __(s)).join(", ")])
+								: __("Booked."),
+							indicator: "green",
+						});
+						done && done();
+					});
+			},
+		});
+		dialog.show();
+		return dialog;
+	};
+
+	moments.appointment_html = function (row) {
+		if (!row) return "";
+		const when = frappe.datetime.str_to_user(row.scheduled_time);
+		const body = `<div class="jc-row"><a href="/app/appointment/${encodeURIComponent(row.name)}"><b>${esc(
+			__(row.jc_purpose || "Appointment")
+		)}</b></a> · ${esc(when)}${row.jc_associate ? ` <span class="jc-snap-muted">${esc(
+			frappe.user.full_name(row.jc_associate)
+		)}</span>` : ""}${row.jc_pieces ? `<div class="jc-snap-muted">${esc(row.jc_pieces)}</div>` : ""}</div>`;
+		return `<div class="jc-snap-section" data-section="appointment">
+			<div class="jc-snap-title">${esc(__("Next Appointment"))}</div>${body}</div>`;
+	};
+
+	// the sections this file adds to the snapshot, after the header
+	moments.sections = function (data) {
+		return moments.appointment_html(data.appointment);
+	};
+})(jewel_clienteling.moments);
