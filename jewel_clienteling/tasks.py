@@ -44,10 +44,9 @@ def send_outreach():
 
 def sweep_appointments():
 	"""Every 15 minutes: appointment reminders fall due; a booking not closed after its hour gets a
-	follow-up."""
+	follow-up. Frappe's scheduler commits when the job returns."""
 	if clienteling_settings.is_enabled():
 		appointments.sweep()
-		frappe.db.commit()  # nosemgrep: scheduler job
 
 
 def outreach_queue() -> str:
@@ -64,7 +63,8 @@ def expire_points():
 
 def daily():
 	"""Lapse points, plan today's outreach (on the long queue), then re-age the profiles whose stage
-	or tier changes today."""
+	or tier changes today. Each customer's refresh commits itself; Frappe's scheduler commits the rest
+	when the job returns."""
 	expire_points()
 	frappe.enqueue(
 		"jewel_clienteling.services.planner.plan",
@@ -83,4 +83,3 @@ def daily():
 		for customer in due:
 			tried.add(customer)
 			sync.run_refresh(customer)
-	frappe.db.commit()  # nosemgrep: scheduler job

@@ -20,6 +20,7 @@ from jewel_clienteling.domain.messaging import (
 	should_give_up,
 	signature_is_valid,
 )
+from jewel_clienteling.testing.local_server import BACKLOG
 from jewel_clienteling.testing.whatsapp_server import (
 	CloudAPIServer,
 	error_body,
@@ -95,21 +96,35 @@ def test_a_text_message_has_no_message_status(api):
 
 
 def test_every_message_gets_its_own_id_even_when_sent_at_once(api):
-	ids, lock = [], threading.Lock()
+	"""A burst as wide as a sending worker's batch: every client waits at a barrier, then all connect at
+	the same moment. The stand-in's backlog holds them all even if it has accepted none yet, so no
+	request is lost however the threads are scheduled."""
+	clients = 100
+	assert clients <= BACKLOG
+	ids, failures, lock = [], [], threading.Lock()
+	barrier = threading.Barrier(clients)
 
 	def send(n):
-		status, raw = post(api.messages_url, build_text_payload(f"+9198000000{n:02d}", f"Hello {n}"))
+		body = build_text_payload(f"+91980000{n:04d}", f"Hello {n}")
+		barrier.wait()
+		try:
+			status, raw = post(api.messages_url, body, timeout=30.0)
+		except OSError as error:  # a reset or refusal: what a shallow backlog does to a burst
+			with lock:
+				failures.append(repr(error))
+			return
 		with lock:
 			ids.append(parse_send_response(status, raw).message_id)
 
-	threads = [threading.Thread(target=send, args=(n,)) for n in range(20)]
+	threads = [threading.Thread(target=send, args=(n,)) for n in range(clients)]
 	for thread in threads:
 		thread.start()
 	for thread in threads:
 		thread.join()
-	assert len(set(ids)) == 20 and None not in ids
-	assert len(api.requests) == 20
-	assert all(len(api.sent_to(f"+9198000000{n:02d}")) == 1 for n in range(20))
+	assert failures == []
+	assert len(ids) == clients and len(set(ids)) == clients and None not in ids
+	assert len(api.requests) == clients
+	assert all(len(api.sent_to(f"+91980000{n:04d}")) == 1 for n in range(clients))
 
 
 @pytest.mark.parametrize("token", [None, "wrong", ""])

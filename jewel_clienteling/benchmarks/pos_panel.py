@@ -46,7 +46,8 @@ def _customers(count: int) -> list[tuple[str, str]]:
 
 def _set_panel(on: int):
 	frappe.db.set_single_value("Clienteling Settings", "pos_panel", on)
-	frappe.db.commit()  # nosemgrep: the web server reads it at the next login
+	# the web server reads it at the next login
+	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	frappe.clear_document_cache("Clienteling Settings", "Clienteling Settings")
 	frappe.clear_cache()
 
@@ -104,7 +105,8 @@ def run(rounds: int = 6, customers: int = 4, seed: int = 7):
 	browser.make_user(ASSOCIATE, ("Sales User", "Accounts User"))
 	counter_for(ASSOCIATE)
 	pool = _customers(customers)
-	frappe.db.commit()  # nosemgrep
+	# the browser's requests go through the web server, which must see these customers
+	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	was = frappe.db.get_single_value("Clienteling Settings", "pos_panel")
 	rng = random.Random(seed)
 	timings = {(kind, on): [] for kind in ("page", "pick", "snapshot") for on in (0, 1)}

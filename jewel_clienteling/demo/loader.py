@@ -52,7 +52,7 @@ def load(
 	associates = setup.associates(prefix)
 	karigar = setup.karigar(prefix)
 	switched = setup.switch_on(loyalty_points)
-	frappe.db.commit()  # nosemgrep: a long load commits as it goes, so a rerun goes on from there
+	frappe.db.commit()  # a long load commits as it goes, so a rerun goes on from there
 	echo(
 		f"Catalogue, stores and associates ready for {company}"
 		+ (f"; switched on {switched}" if switched else "")
@@ -60,23 +60,23 @@ def load(
 
 	made["customers"] = _customers(the_plan, stores, associates)
 	made["occasions"], made["preferences"], made["notes"] = _profiles_asked(the_plan)
-	frappe.db.commit()  # nosemgrep
+	frappe.db.commit()
 	echo(f"{made['customers']} customers, {made['occasions']} occasions, {made['notes']} notes added")
 
 	made["invoices"] = _sales(the_plan, company, stores, prefix, echo)
 	made["repairs"] = _repairs(the_plan, company, karigar, echo)
 	made["messages"] = _messages(the_plan, associates)
-	frappe.db.commit()  # nosemgrep
+	frappe.db.commit()
 
 	echo("Running the app's jobs: profiles, points lapsing, today's outreach...")
 	for customer in the_plan.customers:
 		profile.refresh_customer(customer.key, today)
-		frappe.db.commit()  # nosemgrep
+		frappe.db.commit()
 	if clienteling_settings.loyalty_enabled():
 		loyalty.expire_points(today)
 	queued = planner.plan_days(today, today, today)
 	occasions.advance_past_occurrences(today)
-	frappe.db.commit()  # nosemgrep
+	frappe.db.commit()
 	made["outreach planned"] = queued.get("planned", 0)
 	seconds = round(time.monotonic() - started, 1)
 	echo(f"Demo '{prefix}' loaded in {seconds} s: " + ", ".join(f"{v} {k}" for k, v in made.items()))
@@ -221,7 +221,7 @@ def _sales(the_plan: plan.Plan, company: str, stores: list[str], prefix: str, ec
 	for number, sale in enumerate(todo, start=1):
 		_submit_sale(sale, company, home[sale.customer], prefix)
 		if number % COMMIT_EVERY == 0 or number == len(todo):
-			frappe.db.commit()  # nosemgrep
+			frappe.db.commit()
 		if number % 50 == 0 or number == len(todo):
 			echo(f"  invoices: {number}/{len(todo)} ({round(time.monotonic() - started)} s)")
 	return len(todo)
@@ -371,7 +371,7 @@ def _repairs(the_plan: plan.Plan, company: str, karigar: str, echo) -> int:
 			ticket.save()
 		frappe.db.set_value("Repair Ticket", ticket.name, dates, update_modified=False)
 		made += 1
-	frappe.db.commit()  # nosemgrep
+	frappe.db.commit()
 	echo(f"{made} repair tickets taken in")
 	return made
 
@@ -416,7 +416,7 @@ def remove(prefix: str = "DEMO", echo: Callable[[str], None] | None = print) -> 
 			except (frappe.LinkExistsError, frappe.ValidationError):
 				frappe.clear_last_message()
 				kept.append(f"{doctype} {name}")
-	frappe.db.commit()  # nosemgrep
+	frappe.db.commit()
 	seconds = round(time.monotonic() - started, 1)
 	echo(f"Demo '{prefix}' removed in {seconds} s: " + ", ".join(f"{v} {k}" for k, v in removed.items() if v))
 	if kept:

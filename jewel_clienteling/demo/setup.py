@@ -42,7 +42,7 @@ def company() -> str:
 			"chart_of_accounts": "Standard",
 		}
 	)
-	frappe.db.commit()  # nosemgrep: the setup wizard's company must exist before the demo uses it
+	frappe.db.commit()  # the setup wizard's company must exist before the demo uses it
 	return frappe.db.get_single_value("Global Defaults", "default_company") or COMPANY
 
 

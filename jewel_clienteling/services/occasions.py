@@ -81,4 +81,5 @@ def advance_past_occurrences(today=None, batch_size: int = 1000) -> int:
 			upcoming = next_occurrence(int(row.day), int(row.month), today, policy)
 			frappe.db.set_value("Occasion", row.name, "next_occurrence", upcoming, update_modified=False)
 		moved += len(rows)
-		frappe.db.commit()  # nosemgrep: a scheduler job commits its own batches
+		# a scheduler job, a batch per transaction: a rerun goes on from the last batch
+		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit

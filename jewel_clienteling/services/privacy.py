@@ -230,7 +230,7 @@ def _phones(customer: str, mobile_no: str | None) -> list[str]:
 		)
 	)
 	found = set()
-	for text in filter(None, raw):
+	for text in (text for text in raw if text):
 		found.add(text.strip())
 		number = normalise_phone(text, region)
 		if number:

@@ -8,7 +8,9 @@ from frappe import _
 from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.domain.templates import TemplateChoice, pick_template
 
-# {name} the word, {allowed} what a message may say, {detail} Jinja's own words, {most} a limit
+# {name} the word, {allowed} what a message may say, {detail} Jinja's own words, {most} a limit; each
+# sentence is a lambda, so it is translated when asked for, in the user's language
+# nosemgrep: frappe-semgrep-rules.rules.frappe-breaks-multitenancy
 _REFUSALS = {
 	"syntax": lambda: _("The message has a mistake on line {line}: {detail}"),
 	"too_long": lambda: _("The message is too long: at most {most} characters."),
@@ -26,7 +28,8 @@ _REFUSALS = {
 	"filter": lambda: _(
 		'Line {line}: the filter "{name}" is not allowed. Filters a message may use: {filters}.'
 	),
-	"tag": lambda: _(
+	# an escaped quote below, not a string split over lines with a backslash
+	"tag": lambda: _(  # nosemgrep: frappe-semgrep-rules.rules.frappe-translation-python-splitting
 		'Line {line}: "{tag}" is not allowed in a message; use if, for and the message\'s words.'
 	),
 	"operator": lambda: _('Line {line}: "{operator}" is not allowed in a message.'),

@@ -15,30 +15,33 @@ from jewel_clienteling.services.facts import SALE_DOCTYPES, sales_from
 SEGMENT = "Client Segment"
 PREVIEW_ROWS = 20
 
-# {0} the criterion, {1} what was given, {2} what is allowed, {3} the qualifier or the limit
-_MESSAGES = {
-	"unknown_criterion": lambda: _("{1} is not something a segment can ask about. Choose one of: {2}."),
-	"operator_not_allowed": lambda: _('{0} takes the operators {2}, not "{1}".'),
-	"value_missing": lambda: _("{0} needs a value."),
-	"value_not_number": lambda: _('{0} needs a number, not "{1}".'),
-	"value_negative": lambda: _("{0} cannot be negative ({1})."),
-	"value_not_whole": lambda: _("{0} needs a whole number, not {1}."),
-	"value_not_choice": lambda: _('"{1}" is not a {0}: choose from {2}.'),
-	"value_not_yes_no": lambda: _('{0} is Yes or No, not "{1}".'),
-	"qualifier_missing": lambda: _("{0} needs the {3} it is about, in Of."),
-	"qualifier_one": lambda: _("{0} takes one {3} in Of."),
-	"qualifier_not_choice": lambda: _('"{1}" in Of is not one of {2}.'),
-	"days_missing": lambda: _("{0} needs a number of days."),
-	"days_not_whole": lambda: _('The days of {0} must be a whole number from 1, not "{1}".'),
-	"days_too_many": lambda: _("The days of {0} may be at most {3}."),
-	"min_score_invalid": lambda: _('The minimum score of {0} must be a number from 0, not "{1}".'),
-}
+
+def _sentence(code: str) -> str:
+	"""The sentence for an error code in the user's language, translated when it is asked for: {0} the
+	criterion, {1} what was given, {2} what is allowed, {3} the qualifier or the limit."""
+	return {
+		"unknown_criterion": _("{1} is not something a segment can ask about. Choose one of: {2}."),
+		"operator_not_allowed": _('{0} takes the operators {2}, not "{1}".'),
+		"value_missing": _("{0} needs a value."),
+		"value_not_number": _('{0} needs a number, not "{1}".'),
+		"value_negative": _("{0} cannot be negative ({1})."),
+		"value_not_whole": _("{0} needs a whole number, not {1}."),
+		"value_not_choice": _('"{1}" is not a {0}: choose from {2}.'),
+		"value_not_yes_no": _('{0} is Yes or No, not "{1}".'),
+		"qualifier_missing": _("{0} needs the {3} it is about, in Of."),
+		"qualifier_one": _("{0} takes one {3} in Of."),
+		"qualifier_not_choice": _('"{1}" in Of is not one of {2}.'),
+		"days_missing": _("{0} needs a number of days."),
+		"days_not_whole": _('The days of {0} must be a whole number from 1, not "{1}".'),
+		"days_too_many": _("The days of {0} may be at most {3}."),
+		"min_score_invalid": _('The minimum score of {0} must be a number from 0, not "{1}".'),
+	}[code]
 
 
 def message(error: seg.InvalidRule) -> str:
 	"""The manager's sentence for a rule that makes no sense, translated."""
 	details = error.details
-	return _MESSAGES[error.code]().format(
+	return _sentence(error.code).format(
 		_(details.get("criterion") or ""),
 		details.get("given") if details.get("given") is not None else "",
 		", ".join(_(name) for name in details.get("allowed", ())),

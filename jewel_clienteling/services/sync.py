@@ -48,11 +48,11 @@ def run_refresh(customer: str) -> None:
 	"""Background job. A failure is rolled back, logged in Error Log, and retried by the sweep."""
 	try:
 		profile.refresh_customer(customer)
-		frappe.db.commit()  # nosemgrep: background job owns its transaction
+		frappe.db.commit()  # a background job owns its transaction
 	except Exception:
 		frappe.db.rollback()
 		frappe.log_error(title=f"Clienteling: profile refresh failed for {customer}")
-		frappe.db.commit()  # nosemgrep: keep the Error Log row
+		frappe.db.commit()  # keep the Error Log row
 
 
 def customers_needing_refresh(limit: int = 500) -> list[str]:

@@ -117,7 +117,8 @@ def seed_whatsapp() -> None:
 			)
 			doc.flags.ignore_mandatory = True
 			doc.db_insert()  # as its webhook stores them, without sending anything
-	frappe.db.commit()
+	# scripts/neighbours runs this over a bare frappe.connect(), where nothing else commits
+	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 
 
 def crm_probe() -> None:

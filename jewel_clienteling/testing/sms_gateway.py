@@ -11,8 +11,10 @@ in SMS Settings), records each one, and answers 200 — or the status you tell i
 from __future__ import annotations
 
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from jewel_clienteling.testing.local_server import LocalHTTPServer, serve
 
 
 class SMSGateway:
@@ -20,7 +22,7 @@ class SMSGateway:
 		self.received: list[dict] = []
 		self.failures: dict[str, list[int]] = {}
 		self._lock = threading.Lock()
-		self._server: ThreadingHTTPServer | None = None
+		self._server: LocalHTTPServer | None = None
 
 	@property
 	def url(self) -> str:
@@ -58,8 +60,8 @@ class SMSGateway:
 			def log_message(self, *args):
 				pass
 
-		self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-		threading.Thread(target=self._server.serve_forever, daemon=True).start()
+		self._server = LocalHTTPServer(("127.0.0.1", 0), Handler)
+		serve(self._server)
 		return self
 
 	def stop(self) -> None:

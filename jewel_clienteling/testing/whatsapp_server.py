@@ -22,9 +22,10 @@ import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 from jewel_clienteling.domain.messaging import sign
+from jewel_clienteling.testing.local_server import LocalHTTPServer, serve
 
 TITLES = {
 	100: "Invalid parameter",
@@ -154,7 +155,7 @@ class CloudAPIServer:
 		self._phone_faults: dict[str, _Fault] = {}
 		self._delays: deque[float] = deque()
 		self.errors: list[str] = []  # tracebacks of anything that went wrong inside the stand-in
-		self._server: ThreadingHTTPServer | None = None
+		self._server: _Server | None = None
 		self._thread: threading.Thread | None = None
 
 	# -- running ----------------------------------------------------------------------------------
@@ -162,10 +163,7 @@ class CloudAPIServer:
 	def start(self) -> CloudAPIServer:
 		self._server = _Server(self._address, _Handler)
 		self._server.api = self
-		self._thread = threading.Thread(
-			target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-		)
-		self._thread.start()
+		self._thread = serve(self._server)
 		return self
 
 	def stop(self) -> None:
@@ -292,8 +290,7 @@ def _json(status: int, payload: dict) -> tuple[int, bytes, str]:
 	return status, json.dumps(payload).encode("utf-8"), "application/json"
 
 
-class _Server(ThreadingHTTPServer):
-	daemon_threads = True
+class _Server(LocalHTTPServer):
 	api: CloudAPIServer
 
 	def handle_error(self, request, client_address) -> None:

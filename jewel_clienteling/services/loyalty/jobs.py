@@ -41,11 +41,11 @@ def expire_points(today: date | None = None, limit: int = 500) -> int:
 					_row, written = ledger.write(name, move, rules.SOURCE_EXPIRY)
 					expired += written
 				ledger.refresh_balance(name, today)
-				frappe.db.commit()  # nosemgrep: background job, one customer per transaction
+				frappe.db.commit()  # background job, one customer per transaction
 			except Exception:
 				frappe.db.rollback()
 				frappe.log_error(title=f"Clienteling: expiring points failed for {name}")
-				frappe.db.commit()  # nosemgrep: keep the Error Log row
+				frappe.db.commit()  # keep the Error Log row
 		last = names[-1]
 
 
@@ -86,10 +86,10 @@ def sweep(since) -> int:
 				invoices.post_invoice(doc)
 			else:
 				invoices.cancel_invoice(doc)
-			frappe.db.commit()  # nosemgrep: background job, one invoice per transaction
+			frappe.db.commit()  # background job, one invoice per transaction
 			done += 1
 		except Exception:
 			frappe.db.rollback()
 			frappe.log_error(title=f"Clienteling: posting points failed for {doctype} {name}")
-			frappe.db.commit()  # nosemgrep: keep the Error Log row
+			frappe.db.commit()  # keep the Error Log row
 	return done
