@@ -3,6 +3,8 @@ Import on a real site: good rows land on the customer found by her mobile howeve
 by her ID), each bad row is refused with its reason in the import log and leaves nothing, and the
 same sheet imported again adds nothing."""
 
+import json
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import cint, getdate
@@ -230,3 +232,55 @@ class TestImportSheets(FrappeTestCase):
 			{row: again[row].docname for row in (2, 3, 6)}, {row: log[row].docname for row in (2, 3, 6)}
 		)
 		self.assertEqual(sheets.records("Customer Note", anjali), notes)
+
+	def test_a_misspelt_choice_or_unknown_id_holds_the_sheet_back_before_any_row(self):
+		"""Frappe's own checks of choices and links, as the README says: nothing is imported, the
+		good row included, and the rows are named."""
+		mobile = unique_mobile()
+		priya = sheets.customer_with_mobile(self, mobile)
+		sheet = sheets.csv_text(
+			OCCASION_COLUMNS,
+			[
+				["", mobile, "", "Birthday", "", "Self", "14-02", ""],  # 2: good
+				["", mobile, "", "Bday", "", "Self", "15-02", ""],  # 3
+				["No Such Customer", "", "", "Birthday", "", "Self", "16-02", ""],  # 4
+			],
+		)
+		warnings, _log = sheets.run_import(self, "Occasion", sheet, held_back=True)
+		by_row = {
+			warning["row"]: warning["message"] for warning in json.loads(warnings) if warning.get("row")
+		}
+		self.assertIn("Value must be one of", by_row[3])
+		self.assertIn("No Such Customer", by_row[4])
+		self.assertNotIn(2, by_row)
+		self.assertEqual(sheets.records("Occasion", priya), [])
+
+	def test_a_family_sharing_a_phone_is_told_apart_by_name_and_an_erased_customer_gets_nothing(self):
+		mobile = unique_mobile()
+		mother = sheets.customer_with_mobile(self, mobile)
+		daughter = sheets.customer_with_mobile(self, spaced(mobile))
+		erased = sheets.customer_with_mobile(self, unique_mobile())
+		frappe.db.set_value(
+			"Customer", erased, {"jc_erased_on": frappe.utils.now_datetime(), "jc_do_not_contact": 1}
+		)
+		sheets.commit()
+		columns = ["Customer", "Customer Name", "Mobile", "Note"]
+		sheet = sheets.csv_text(
+			columns,
+			[
+				["", daughter, f"0{mobile}", "Wants a nose pin for her graduation"],  # 2
+				["", "", mobile, "Asked about gold rates"],  # 3: which of them?
+				[erased, "", "", "Came in for a ring cleaning"],  # 4
+			],
+		)
+		_status, log = sheets.run_import(self, "Customer Note", sheet)
+
+		self.assert_landed(log, [2])
+		self.assertEqual(frappe.db.get_value("Customer Note", log[2].docname, "customer"), daughter)
+		self.assert_refused(log, 3, "2 customers share the mobile number")
+		self.assertIn(mother, log[3].text)
+		self.assert_refused(log, 4, "was erased at her request")
+		self.assertEqual(
+			{who: sheets.records("Customer Note", who) for who in (mother, daughter, erased)},
+			{mother: [], daughter: [log[2].docname], erased: []},
+		)
