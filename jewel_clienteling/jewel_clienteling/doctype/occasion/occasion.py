@@ -12,6 +12,7 @@ from jewel_clienteling.domain.occasions import (
 	occasion_key,
 	validate_day_month,
 )
+from jewel_clienteling.services import imports
 from jewel_clienteling.services import settings as clienteling_settings
 
 MONTH_NAMES = (
@@ -30,7 +31,7 @@ MONTH_NAMES = (
 )
 
 
-class Occasion(Document):
+class Occasion(imports.SheetRow, Document):
 	def validate(self):
 		self.person_name = " ".join((self.person_name or "").split())
 		self.validate_date()
@@ -60,6 +61,24 @@ class Occasion(Document):
 					day, _(MONTH_NAMES[month - 1]), year
 				)
 			frappe.throw(message, title=_("Impossible Date"))
+
+	def read_sheet_row(self):
+		"""A row of an occasions sheet: her customer by ID or mobile, and its Date as typed ('14-02',
+		or '14-02-1988' when the year matters)."""
+		imports.resolve_customer(self)
+		typed = imports.typed_date(self, "import_date")
+		if typed:
+			self.day, self.month, self.year = typed.day, str(typed.month), typed.year
+		elif not (cint(self.day) and cint(self.month)):
+			frappe.throw(
+				_("Give the date of the occasion, as in 14-02, or 14-02-1988 with its year."),
+				frappe.MandatoryError,
+				_("Date"),
+			)
+		self.person_name = " ".join((self.person_name or "").split())
+
+	def existing_record(self) -> str | None:
+		return frappe.db.get_value("Occasion", {"occasion_key": self.make_key()}, "name")
 
 	def make_key(self) -> str:
 		return occasion_key(
