@@ -70,8 +70,33 @@ frappe.provide("jewel_clienteling.moments");
 			<div class="jc-snap-title">${esc(__("Next Appointment"))}</div>${body}</div>`;
 	};
 
+	// her made-to-order pieces not yet delivered: stage, promised date, and ERPNext's own advance
+	moments.orders_html = function (orders) {
+		if (!orders || !orders.length) return "";
+		const money = (value, currency) => format_currency(value || 0, currency);
+		const rows = orders
+			.map((row) => {
+				const late = row.jc_promised_date && row.jc_promised_date < frappe.datetime.get_today();
+				const promised = row.jc_promised_date
+					? `<span class="${late ? "text-danger" : "jc-snap-muted"}">${esc(
+							__("promised {0}", [frappe.datetime.str_to_user(row.jc_promised_date)])
+					  )}</span>`
+					: "";
+				const what = [row.jc_metal, row.jc_purity, row.jc_size].filter(Boolean).join(" · ");
+				return `<div class="jc-row"><a href="/app/sales-order/${encodeURIComponent(row.name)}"><b>${esc(
+					row.name
+				)}</b></a> · ${esc(__(row.jc_order_stage || "Ordered"))} ${promised}
+				<div class="jc-snap-muted">${esc(what)}${what ? " · " : ""}${esc(
+					__("advance {0} of {1}", [money(row.advance_paid, row.currency), money(row.grand_total, row.currency)])
+				)}</div></div>`;
+			})
+			.join("");
+		return `<div class="jc-snap-section" data-section="orders">
+			<div class="jc-snap-title">${esc(__("Custom Orders"))}</div>${rows}</div>`;
+	};
+
 	// the sections this file adds to the snapshot, after the header
 	moments.sections = function (data) {
-		return moments.appointment_html(data.appointment);
+		return moments.appointment_html(data.appointment) + moments.orders_html(data.orders);
 	};
 })(jewel_clienteling.moments);
