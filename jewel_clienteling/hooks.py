@@ -61,6 +61,7 @@ _STORE_RECORDS = (
 	"Loyalty Ledger",
 	"Clienteling Privacy Log",
 	"Walk-in Visit",
+	"Catalogue Share",
 )
 permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"

@@ -58,6 +58,65 @@ frappe.provide("jewel_clienteling.moments");
 		return dialog;
 	};
 
+	// pieces (or a ready selection) sent to her on WhatsApp as a link to a page she opens without login
+	const SELECTIONS = ["Pieces", "Item group", "New arrivals in her category"];
+	moments.share_catalogue = function (customer, done) {
+		const dialog = new frappe.ui.Dialog({
+			title: __("Share Pieces on WhatsApp"),
+			fields: [
+				{
+					fieldname: "selection",
+					fieldtype: "Select",
+					label: __("Share"),
+					options: SELECTIONS.map((value) => ({ value, label: __(value) })),
+					default: SELECTIONS[0],
+					reqd: 1,
+				},
+				{
+					fieldname: "items",
+					fieldtype: "MultiSelectList",
+					label: __("Pieces"),
+					depends_on: "eval:doc.selection == 'Pieces'",
+					get_data: (txt) => frappe.db.get_link_options("Item", txt, { disabled: 0, is_sales_item: 1, has_variants: 0 }),
+				},
+				{
+					fieldname: "item_group",
+					fieldtype: "Link",
+					options: "Item Group",
+					label: __("Item Group"),
+					depends_on: "eval:doc.selection == 'Item group'",
+				},
+			],
+			primary_action_label: __("Send"),
+			primary_action(values) {
+				frappe
+					.call({
+						method: "jewel_clienteling.api.catalogue.share",
+						args: {
+							customer,
+							selection: values.selection,
+							items: values.selection === "Pieces" ? JSON.stringify(values.items || []) : null,
+							item_group: values.selection === "Item group" ? values.item_group : null,
+						},
+						freeze: true,
+					})
+					.then((r) => {
+						dialog.hide();
+						const result = r.message || {};
+						frappe.show_alert({
+							message: result.status === "Skipped"
+								? __("Shared {0} pieces, but no message goes: {1}", [result.pieces.length, result.skip_reason])
+								: __("{0} pieces shared; the message is in the queue.", [result.pieces.length]),
+							indicator: result.status === "Skipped" ? "orange" : "green",
+						});
+						done && done();
+					});
+			},
+		});
+		dialog.show();
+		return dialog;
+	};
+
 	moments.appointment_html = function (row) {
 		if (!row) return "";
 		const when = frappe.datetime.str_to_user(row.scheduled_time);
