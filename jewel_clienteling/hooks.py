@@ -61,6 +61,7 @@ _STORE_RECORDS = (
 	"Loyalty Ledger",
 	"Clienteling Privacy Log",
 	"Walk-in Visit",
+	"Catalogue Share",
 )
 permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"
@@ -85,6 +86,14 @@ doc_events = {
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
 	"Appointment": {"on_update": "jewel_clienteling.overrides.appointment.on_update"},
+	"Quotation": {"validate": "jewel_clienteling.overrides.custom_order.validate"},
+	"Sales Order": {
+		"validate": "jewel_clienteling.overrides.custom_order.validate",
+		"before_update_after_submit": "jewel_clienteling.overrides.custom_order.before_update_after_submit",
+		"on_submit": "jewel_clienteling.overrides.custom_order.on_submit",
+		"on_update_after_submit": "jewel_clienteling.overrides.custom_order.on_submit",
+		"on_cancel": "jewel_clienteling.overrides.custom_order.on_cancel",
+	},
 	"Customer": {
 		"validate": "jewel_clienteling.overrides.customer.validate",
 		"after_rename": "jewel_clienteling.overrides.customer.after_rename",

@@ -132,6 +132,8 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Walk-in follow-up",
 		"Appointment reminder",
 		"Appointment missed",
+		"Custom order update",
+		"Catalogue share",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -143,6 +145,7 @@ def test_only_her_own_repair_and_points_are_utility():
 		"Points expiring",
 		"Appointment reminder",  # her own booking
 		"Appointment missed",
+		"Custom order update",  # her own order
 	}
 	assert set(PURPOSE) == set(REASONS)
 	assert set(PURPOSE.values()) == {MARKETING, UTILITY}
@@ -162,6 +165,8 @@ def test_occasion_over_cadence_over_lapsed():
 		"Lapsed": 60,
 		"Appointment reminder": 0,
 		"Appointment missed": 5,
+		"Custom order update": 0,
+		"Catalogue share": 15,
 	}
 	assert PRIORITY[OCCASION] < PRIORITY[POST_PURCHASE] < PRIORITY[LAPSED]
 

@@ -168,4 +168,26 @@ TEMPLATES = [
 			"Shall I find you another time that suits you?" + SIGN_OFF
 		),
 	},
+	{
+		"template_name": "Custom order update",
+		"reason": "Custom order update",
+		"message": (
+			"Dear {{ first_name }}, "
+			"{% if order_stage == 'Design approved' %}the design of your "
+			"{{ order_piece or 'piece' }} is approved and goes to our craftsmen"
+			"{% if order_promised_date %}; we expect it ready by {{ order_promised_date }}{% endif %}."
+			"{% elif order_stage == 'In making' %}your {{ order_piece or 'piece' }} is now being made."
+			"{% else %}your {{ order_piece or 'piece' }} is ready! Come in whenever suits you to "
+			"see it and take it home.{% endif %}" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Catalogue share",
+		"reason": "Catalogue share",
+		"message": (
+			"Dear {{ first_name }}, I picked {{ catalogue_pieces }} "
+			"piece{% if catalogue_pieces != 1 %}s{% endif %} I think you will love: {{ catalogue_link }} "
+			"Tell me which you would like to see." + SIGN_OFF
+		),
+	},
 ]

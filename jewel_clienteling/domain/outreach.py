@@ -46,6 +46,10 @@ WALK_IN_FOLLOW_UP = "Walk-in follow-up"
 # About a visit she booked (domain/appointments.py): her own booking, so service messages, not offers.
 APPOINTMENT_REMINDER = "Appointment reminder"
 APPOINTMENT_MISSED = "Appointment missed"
+# Her made-to-order piece moved on (domain/custom_orders.py): about her own order, a service message.
+CUSTOM_ORDER_UPDATE = "Custom order update"
+# Pieces an associate picked for her, as a catalogue link (domain/catalogue.py): an offer, marketing.
+CATALOGUE_SHARE = "Catalogue share"
 REASONS = (
 	OCCASION,
 	POST_PURCHASE,
@@ -59,6 +63,8 @@ REASONS = (
 	WALK_IN_FOLLOW_UP,
 	APPOINTMENT_REMINDER,
 	APPOINTMENT_MISSED,
+	CUSTOM_ORDER_UPDATE,
+	CATALOGUE_SHARE,
 )
 
 MARKETING = "Marketing"
@@ -80,6 +86,7 @@ PURPOSE = {reason: MARKETING for reason in REASONS} | {
 	POINTS_EXPIRING: UTILITY,
 	APPOINTMENT_REMINDER: UTILITY,
 	APPOINTMENT_MISSED: UTILITY,
+	CUSTOM_ORDER_UPDATE: UTILITY,
 }
 
 # Lower is more important: occasion over cadence over lapsed.
@@ -89,6 +96,8 @@ PRIORITY = {
 	POINTS_EXPIRING: 1,
 	APPOINTMENT_REMINDER: 0,
 	APPOINTMENT_MISSED: 5,
+	CUSTOM_ORDER_UPDATE: 0,
+	CATALOGUE_SHARE: 15,  # the associate picked these for her, like a walk-in follow-up
 	OCCASION: 10,
 	WALK_IN_FOLLOW_UP: 15,  # a visit days ago is a sale in the making: before cadence, after her occasion
 	POST_PURCHASE: 20,

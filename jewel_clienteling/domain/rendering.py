@@ -49,6 +49,14 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 		"appointment_store",
 		"appointment_is_tomorrow",
 	),
+	"custom orders": (
+		"order_stage",
+		"order_piece",
+		"order_promised_date",
+		"order_name",
+		"order_advance",
+	),
+	"catalogue sharing": ("catalogue_link", "catalogue_pieces", "catalogue_expires_on"),
 }
 NAMES: frozenset[str] = frozenset(name for group in VARIABLES.values() for name in group)
 # the filters that only reshape words and numbers (the default templates use `lower`)

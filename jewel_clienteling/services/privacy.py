@@ -77,6 +77,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"consent_changes": _rows("Consent Change", customer),
 		"repair_tickets": _rows("Repair Ticket", customer),
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
+		"catalogue_shares": _rows("Catalogue Share", customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
 	}
@@ -144,6 +145,11 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)
 	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
+	shares = frappe.get_all("Catalogue Share", filters={"customer": customer}, pluck="name")
+	for child in ("Catalogue Share Item", "Catalogue Share View"):
+		frappe.db.delete(child, {"parent": ("in", shares or [""]), "parenttype": "Catalogue Share"})
+	frappe.db.delete("Catalogue Share", {"customer": customer})
+	summary["catalogue_shares_deleted"] = len(shares)
 	summary["outreach_redacted"] = _redact_outreach(customer, outreach)
 	summary["repair_tickets_redacted"] = _blank("Repair Ticket", {"customer": customer}, REPAIR_REDACTED)
 	for doctype in INVOICES:

@@ -3,9 +3,11 @@
 import frappe
 from frappe import _
 from frappe.query_builder import DocType, Order
+from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import add_days, cint, getdate, nowdate
+from pypika.terms import Star
 
-from jewel_clienteling.services import appointments, facts, walk_ins
+from jewel_clienteling.services import appointments, custom_orders, facts, walk_ins
 from jewel_clienteling.services import settings as clienteling_settings
 
 PROFILE_FIELDS = (
@@ -64,6 +66,7 @@ def build(customer: str) -> dict:
 		"repairs": _open_repairs(customer),
 		"wishlist": walk_ins.for_snapshot(customer),
 		"appointment": appointments.next_for(customer),
+		"orders": custom_orders.open_for(customer),
 	}
 
 
@@ -128,13 +131,16 @@ def _top_preferences(customer):
 
 
 def _last_purchases(customer):
-	purchases = []
+	# her last few of each kind of sale in one query (each part ordered and limited on its own)
+	headers = None
 	for doctype in facts.SALE_DOCTYPES:
 		invoice, query = facts.sales_from(doctype)
-		query = (
+		part = (
 			query.select(
+				ValueWrapper(doctype).as_("doctype"),
 				invoice.name,
 				invoice.posting_date,
+				invoice.creation,
 				invoice.grand_total,
 				invoice.currency,
 				invoice.is_return,
@@ -145,10 +151,10 @@ def _last_purchases(customer):
 			.orderby(invoice.creation, order=Order.desc)
 			.limit(LAST_PURCHASES)
 		)
-		for row in query.run(as_dict=True):
-			row.doctype = doctype
-			purchases.append(row)
-	purchases.sort(key=lambda row: row.posting_date, reverse=True)
+		part = frappe.qb.from_(part).select(Star())  # a derived table keeps its own order and limit
+		headers = part if headers is None else headers.union_all(part)
+	purchases = headers.run(as_dict=True)
+	purchases.sort(key=lambda row: (row.posting_date, row.pop("creation")), reverse=True)
 	purchases = purchases[:LAST_PURCHASES]
 
 	names = {}

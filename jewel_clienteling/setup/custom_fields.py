@@ -2,6 +2,7 @@
 after_migrate, removed (fields and columns) on uninstall."""
 
 from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
+from jewel_clienteling.setup.custom_fields_orders import ORDER_FIELDS, STAGE_FIELDS
 
 RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDaughter-in-law\nSon-in-law\nGrandchild\nFriend\nOther"
 CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
@@ -291,6 +292,8 @@ ITEM_FIELDS = [
 
 CUSTOM_FIELDS = {
 	"Appointment": APPOINTMENT_FIELDS,
+	("Quotation", "Sales Order"): ORDER_FIELDS,
+	"Sales Order": STAGE_FIELDS,
 	"Customer": CUSTOMER_FIELDS,
 	("Sales Invoice", "POS Invoice"): INVOICE_FIELDS,
 	("Sales Invoice Item", "POS Invoice Item"): ITEM_FIELDS,

@@ -94,6 +94,7 @@ function jc_render_snapshot(frm) {
 			__("Appointment"),
 			() => jewel_clienteling.moments.book_appointment(customer, frm.doc.jc_home_store, reload),
 		],
+		[__("Share Pieces"), () => jewel_clienteling.moments.share_catalogue(customer, reload)],
 	]) {
 		$(`<button class="btn btn-xs btn-default">+ ${label}</button>`).on("click", action).appendTo($actions);
 	}

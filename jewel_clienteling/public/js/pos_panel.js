@@ -52,6 +52,11 @@ jewel_clienteling.pos.Panel = class Panel {
 						() => this.reload()
 					),
 			],
+			[
+				__("Share Pieces"),
+				"catalogue",
+				() => jewel_clienteling.moments.share_catalogue(this.customer, () => this.reload()),
+			],
 			[__("Redeem Points"), "redeem", () => this.redeem_points()],
 		];
 		const $actions = this.$panel.find(".jc-pos-actions");

@@ -1,0 +1,113 @@
+"""Catalogue sharing: pieces an associate picked for her, sent as a link to a page she opens without
+logging in.
+
+The link carries a token made for that one share: the share's name and the last day it opens,
+signed with HMAC-SHA256 under the store's secret. The page trusts nothing else: a token that is
+not signed by the secret, names another share or has passed its day opens nothing, and what it
+opens is only the pieces of its own share. Signatures are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+DEFAULT_LINK_DAYS = 14
+DEFAULT_NEW_ARRIVAL_DAYS = 60
+MAX_PIECES = 24
+
+# how an associate chose the pieces, as spelled in the Catalogue Share's selection options
+PIECES = "Pieces"
+ITEM_GROUP = "Item group"
+NEW_ARRIVALS = "New arrivals in her category"
+SELECTIONS = (PIECES, ITEM_GROUP, NEW_ARRIVALS)
+
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,140}")
+_SIGNATURE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+class TokenRefused(ValueError):
+	"""Why a token opens nothing: 'malformed', 'signature' or 'expired'."""
+
+
+def _signature(secret: str, share: str, expires: date) -> str:
+	if not secret:
+		raise ValueError("a catalogue link needs a secret")
+	message = f"{share}\x1f{expires.isoformat()}".encode()
+	digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+	return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def sign(secret: str, share: str, expires: date) -> str:
+	"""The token of one share, opening until the end of `expires`."""
+	if not _NAME.fullmatch(share or ""):
+		raise ValueError(f"not a share name a link can carry: {share!r}")
+	return f"{share}.{expires.strftime('%Y%m%d')}.{_signature(secret, share, expires)}"
+
+
+def verify(secret: str, token: str | None, today: date) -> str:
+	"""The share a token opens today, or TokenRefused with why not."""
+	parts = (token or "").split(".")
+	if len(parts) != 3 or not _NAME.fullmatch(parts[0]) or not _SIGNATURE.fullmatch(parts[2]):
+		raise TokenRefused("malformed")
+	share, day, signature = parts
+	try:
+		expires = date(int(day[:4]), int(day[4:6]), int(day[6:8])) if len(day) == 8 else None
+	except ValueError:
+		expires = None
+	if expires is None:
+		raise TokenRefused("malformed")
+	if not hmac.compare_digest(signature, _signature(secret, share, expires)):
+		raise TokenRefused("signature")
+	if today > expires:
+		raise TokenRefused("expired")
+	return share
+
+
+def expiry(shared_on: date, link_days: int | None) -> date:
+	"""The last day a link opens: `link_days` after sharing (the default when unset or below one)."""
+	days = link_days if link_days and link_days > 0 else DEFAULT_LINK_DAYS
+	return shared_on + timedelta(days=days)
+
+
+def arrivals_since(today: date, days: int | None) -> date:
+	"""New arrivals are pieces first listed on or after this day."""
+	return today - timedelta(days=days if days and days > 0 else DEFAULT_NEW_ARRIVAL_DAYS)
+
+
+def pick(codes: list[str], limit: int = MAX_PIECES) -> list[str]:
+	"""The pieces to share, each once, in the order chosen, at most `limit`."""
+	return list(dict.fromkeys(code.strip() for code in codes if code and code.strip()))[:limit]
+
+
+@dataclass(frozen=True)
+class Shown:
+	"""What the page shows of a piece: the store chooses whether price and weight appear."""
+
+	name: str
+	image: str | None
+	price: str | None
+	weight: str | None
+
+
+def shown(
+	name: str,
+	image: str | None,
+	price: str | None,
+	weight: float | None,
+	weight_uom: str | None,
+	show_price: bool,
+	show_weight: bool,
+) -> Shown:
+	weight_text = None
+	if show_weight and weight:
+		weight_text = f"{weight:.3f} {weight_uom or 'g'}".strip()
+	return Shown(name=name, image=image or None, price=price if show_price else None, weight=weight_text)
+
+
+def message_context(link: str, pieces: int, expires: date) -> dict:
+	return {"catalogue_link": link, "catalogue_pieces": pieces, "catalogue_expires_on": expires.isoformat()}
