@@ -138,12 +138,12 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 		self.addCleanup(committed_settings, doctype, **old)
 
 	def connect_whatsapp(self) -> None:
-		enabled = frappe.get_all("WhatsApp Template", filters={"enabled": 1}, pluck="name")
-		frappe.db.set_value("WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 0)
+		enabled = frappe.get_all("Clienteling WhatsApp Template", filters={"enabled": 1}, pluck="name")
+		frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 0)
 		ours = [
 			whatsapp_template(f"jc_time_{n}", reason, ["first_name"]) for n, reason in enumerate(APPROVED)
 		]
-		config = frappe.get_single("WhatsApp Settings")
+		config = frappe.get_single("Clienteling WhatsApp Settings")
 		config.update(
 			{
 				"enabled": 1,
@@ -159,9 +159,11 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 		frappe.db.commit()  # nosemgrep
 
 		def disconnect():
-			frappe.db.set_single_value("WhatsApp Settings", "enabled", 0)
-			frappe.db.set_value("WhatsApp Template", {"name": ("in", ours)}, "enabled", 0)
-			frappe.db.set_value("WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 1)
+			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
+			frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", ours)}, "enabled", 0)
+			frappe.db.set_value(
+				"Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 1
+			)
 			frappe.db.commit()  # nosemgrep
 
 		self.addCleanup(disconnect)
