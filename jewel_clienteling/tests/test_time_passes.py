@@ -298,7 +298,7 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 			self.assertEqual(lasts, sorted(lasts), f"day {n}: what goes stale soonest comes first")
 			self.assertTrue(all(getdate(row.expires_on) >= self.start + timedelta(days=n) for row in rows))
 		if n == 5:
-			# Kavya's review waits since day 3, Sunita's reminder is two days from going stale: first
+			# Kavya's review waits since day 3, yet Sunita's reminder goes stale sooner (her birthday's eve)
 			self.assertEqual(
 				[row.customer for row in self.queue(RAVI)], [self.who["sunita"], self.who["kavya"]]
 			)
