@@ -12,7 +12,7 @@ from frappe.utils import add_to_date, formatdate, get_time, getdate, now_datetim
 from jewel_clienteling.api import outreach as api
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
-from jewel_clienteling.patches import default_templates_read_well, outreach_worth_sending_until
+from jewel_clienteling.patches.v1 import default_templates_read_well, outreach_worth_sending_until
 from jewel_clienteling.services import claims, outreach_lifecycle, planner
 from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.tests import fixtures as fx
