@@ -171,7 +171,7 @@ class TestUpgrade(FrappeTestCase):
 		frappe.set_user("Administrator")
 
 	def test_default_templates_the_store_did_not_edit_get_the_new_text(self):
-		from jewel_clienteling.setup.defaults import TEMPLATES
+		from jewel_clienteling.domain.default_templates import TEMPLATES
 
 		new = {template["template_name"]: template["message"] for template in TEMPLATES}
 		old = default_templates_read_well.OLD

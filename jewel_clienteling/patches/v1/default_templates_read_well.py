@@ -5,7 +5,7 @@ get the new text; a template the store edited is left exactly as it is."""
 
 import frappe
 
-from jewel_clienteling.setup.defaults import TEMPLATES
+from jewel_clienteling.domain.default_templates import TEMPLATES
 
 # The default texts as the app first wrote them (frozen here: this patch knows them, nothing else)
 _SIGN_OFF = "{% if associate_name %} — {{ associate_name }}{% endif %}, {{ store_name }}"
