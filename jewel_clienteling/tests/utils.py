@@ -261,17 +261,20 @@ DURING_THE_DAY = ("hourly", "hourly_long", "cron")
 
 
 def run_queued_jobs() -> list[str]:
-	"""Run here and now, as a worker would and oldest first, every job this site queued for one of
-	this app's methods (and the jobs those queue in turn). Returns the methods run, in order."""
+	"""Run here and now, as a worker would and oldest first, every job this site queued for this app
+	(each of its jobs has a job id "jewel_clienteling:…", namespaced by Frappe with the site), and the
+	jobs those queue in turn. Returns the methods run, in order."""
+	prefix = f"{frappe.local.site}::{APP}:"
 	ran = []
 	while True:
 		job = next(
 			(
 				job
 				for queue in get_queues()
-				for job in queue.get_jobs()
-				if (job.kwargs or {}).get("site") == frappe.local.site
-				and str((job.kwargs or {}).get("method") or "").startswith(f"{APP}.")
+				for job_id in queue.get_job_ids()
+				if job_id.startswith(prefix)
+				for job in [queue.fetch_job(job_id)]
+				if job is not None
 			),
 			None,
 		)
