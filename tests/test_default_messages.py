@@ -1,4 +1,4 @@
-"""Every default message as she receives it: each of the store's 14 starting templates rendered in the
+"""Every default message as she receives it: each of the store's starting templates rendered in the
 sandbox the app drafts with, with the details each reason's planner gives it, signed by an associate
 or by the store, for her own occasion or someone else's, with and without a store name. None may show
 a seam: "…any time., Kanak Jewellers", two spaces, an empty name, "None", template code."""
@@ -60,6 +60,20 @@ def details(template: str) -> list[dict]:
 			{"points": 1, "expiry_date": "05-12-2026"},
 		],
 		"Thank you for the referral": [{"referred_name": "Asha Rao"}, {}],
+		"Appointment reminder": [
+			{
+				"appointment_purpose": purpose,
+				"appointment_is_tomorrow": tomorrow,
+				"appointment_day": "Tuesday 1 December",
+				"appointment_time": "5:00 PM",
+				"appointment_store": "",
+				"pieces": pieces,
+			}
+			for purpose in ("Bridal consultation", "")
+			for tomorrow in (True, False)
+			for pieces in (["Polki set"], [])
+		],
+		"Appointment missed": [{"appointment_day": "Tuesday 1 December", "pieces": []}],
 		"After her visit": [
 			{
 				"reason_not_bought": reason,
@@ -102,8 +116,8 @@ def message(template: dict, context: dict, associate: str, person: str, store: s
 	)
 
 
-def test_there_are_fourteen_defaults_each_with_its_details():
-	assert len(TEMPLATES) == 14
+def test_there_are_sixteen_defaults_each_with_its_details():
+	assert len(TEMPLATES) == 16
 	assert all(details(template["template_name"]) for template in TEMPLATES)
 
 

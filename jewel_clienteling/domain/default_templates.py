@@ -192,7 +192,7 @@ TEMPLATES = [
 		"reason": "Appointment missed",
 		"message": (
 			"Dear {{ first_name }}, we missed you on {{ appointment_day }}. "
-			"Shall I find you another time that suits you?" + SIGN_OFF
+			"Shall " + I + " find you another time that suits you?" + SIGN_OFF
 		),
 	},
 	{

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from jewel_clienteling.domain.outreach import (
+	APPOINTMENT_MISSED,
+	APPOINTMENT_REMINDER,
 	CAMPAIGN,
 	EMAIL,
 	LAPSED,
@@ -94,6 +96,10 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	(CAMPAIGN, ""): ShelfLife(7, until_event=True),
 	# the visit fades from her mind; and an occasion she was shopping for must not have passed
 	(WALK_IN_FOLLOW_UP, ""): ShelfLife(7, until_event=True),
+	# "see you tomorrow" is worth nothing the day after; "we missed you, shall we find another time?"
+	# within the week
+	(APPOINTMENT_REMINDER, ""): ShelfLife(0),
+	(APPOINTMENT_MISSED, ""): ShelfLife(7),
 }
 DEFAULT_SHELF_LIFE = ShelfLife(14)
 

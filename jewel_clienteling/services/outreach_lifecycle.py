@@ -59,6 +59,7 @@ def make_due(today: date | None = None, now: datetime | None = None) -> dict:
 				outreach.purpose,
 				outreach.channel,
 				outreach.due_date,
+				outreach.send_after,
 			)
 			.where(waiting)
 			.orderby(outreach.due_date)
@@ -78,7 +79,12 @@ def make_due(today: date | None = None, now: datetime | None = None) -> dict:
 					outreach.status: lifecycle.DUE,
 					outreach.channel: channel,
 					outreach.phone: facts.phone,
-					outreach.send_after: rules.send_after(getdate(row.due_date), now, *quiet),
+					# out of quiet hours, and never before a moment its producer chose (an
+					# appointment's two-hours-before reminder)
+					outreach.send_after: max(
+						rules.send_after(getdate(row.due_date), now, *quiet),
+						get_datetime(row.send_after) if row.send_after else now,
+					),
 				}
 				done["due"] += 1
 			else:

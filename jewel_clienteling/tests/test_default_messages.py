@@ -31,6 +31,14 @@ DETAILS = {
 	"Points expiring": {"points": 250, "expiry_date": "05-12-2026"},
 	"Thank you for the referral": {"referred_name": "Asha Rao"},
 	"After her visit": {"reason_not_bought": "Price", "piece": "", "pieces": [], "budget": "60,000"},
+	"Appointment reminder": {
+		"appointment_purpose": "Bridal consultation",
+		"appointment_is_tomorrow": True,
+		"appointment_day": "Tuesday 1 December",
+		"appointment_time": "5:00 PM",
+		"pieces": ["Polki set"],
+	},
+	"Appointment missed": {"appointment_day": "Tuesday 1 December"},
 }
 
 
