@@ -74,6 +74,26 @@ def details(template: str) -> list[dict]:
 			for pieces in (["Polki set"], [])
 		],
 		"Appointment missed": [{"appointment_day": "Tuesday 1 December", "pieces": []}],
+		"Custom order update": [
+			{
+				"order_stage": stage,
+				"order_piece": piece,
+				"order_promised_date": promised,
+				"order_name": "SAL-ORD-2026-00042",
+				"order_advance": "INR 20,000.00",
+			}
+			for stage in ("Design approved", "In making", "Ready")
+			for piece in ("bridal polki set", "")
+			for promised in ("2026-12-20", "")
+		],
+		"Catalogue share": [
+			{
+				"catalogue_link": "https://kanak.example/catalogue?t=abc.20261214.def",
+				"catalogue_pieces": count,
+				"catalogue_expires_on": "2026-12-14",
+			}
+			for count in (1, 6)
+		],
 		"After her visit": [
 			{
 				"reason_not_bought": reason,
@@ -116,8 +136,8 @@ def message(template: dict, context: dict, associate: str, person: str, store: s
 	)
 
 
-def test_there_are_sixteen_defaults_each_with_its_details():
-	assert len(TEMPLATES) == 16
+def test_there_are_eighteen_defaults_each_with_its_details():
+	assert len(TEMPLATES) == 18
 	assert all(details(template["template_name"]) for template in TEMPLATES)
 
 

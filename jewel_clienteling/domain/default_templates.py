@@ -212,9 +212,9 @@ TEMPLATES = [
 		"template_name": "Catalogue share",
 		"reason": "Catalogue share",
 		"message": (
-			"Dear {{ first_name }}, I picked {{ catalogue_pieces }} "
-			"piece{% if catalogue_pieces != 1 %}s{% endif %} I think you will love: {{ catalogue_link }} "
-			"Tell me which you would like to see." + SIGN_OFF
+			"Dear {{ first_name }}, {{ 'I' if associate_name else 'We' }} picked {{ catalogue_pieces }} "
+			"piece{% if catalogue_pieces != 1 %}s{% endif %} " + I + " think you will love: "
+			"{{ catalogue_link }} Tell " + ME + " which you would like to see." + SIGN_OFF
 		),
 	},
 ]

@@ -19,6 +19,8 @@ from jewel_clienteling.domain.outreach import (
 	APPOINTMENT_MISSED,
 	APPOINTMENT_REMINDER,
 	CAMPAIGN,
+	CATALOGUE_SHARE,
+	CUSTOM_ORDER_UPDATE,
 	EMAIL,
 	LAPSED,
 	MANUAL,
@@ -100,6 +102,10 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	# within the week
 	(APPOINTMENT_REMINDER, ""): ShelfLife(0),
 	(APPOINTMENT_MISSED, ""): ShelfLife(7),
+	# where her order stands this week; the next stage sends its own
+	(CUSTOM_ORDER_UPDATE, ""): ShelfLife(7),
+	# pieces picked for her, behind a link that stops opening on its last day: until its eve
+	(CATALOGUE_SHARE, ""): ShelfLife(7, until_event=True),
 }
 DEFAULT_SHELF_LIFE = ShelfLife(14)
 

@@ -39,6 +39,8 @@ DETAILS = {
 		"pieces": ["Polki set"],
 	},
 	"Appointment missed": {"appointment_day": "Tuesday 1 December"},
+	"Custom order update": {"order_stage": "Design approved", "order_piece": "", "order_promised_date": ""},
+	"Catalogue share": {"catalogue_link": "https://kanak.example/c?t=abc", "catalogue_pieces": 6},
 }
 
 
