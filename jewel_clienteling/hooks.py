@@ -106,5 +106,7 @@ scheduler_events = {
 		"* * * * *": ["jewel_clienteling.tasks.send_outreach"],
 		"*/15 * * * *": ["jewel_clienteling.tasks.sweep_appointments"],
 	},
+	"hourly": ["jewel_clienteling.tasks.outreach_falls_due"],
+	"daily": ["jewel_clienteling.tasks.expire_stale_outreach"],
 	"daily_long": ["jewel_clienteling.tasks.daily"],
 }

@@ -4,7 +4,7 @@ twice, in parallel, or after a missed day gives the same result."""
 import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
-from jewel_clienteling.services import appointments, channels, loyalty, sync, whatsapp
+from jewel_clienteling.services import appointments, channels, loyalty, outreach_lifecycle, sync, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
 
 OUTREACH_QUEUE = "jc_outreach"
@@ -47,6 +47,18 @@ def sweep_appointments():
 	follow-up. Frappe's scheduler commits when the job returns."""
 	if clienteling_settings.is_enabled():
 		appointments.sweep()
+
+
+def outreach_falls_due():
+	"""Hourly: what was planned for a later day and whose day has come becomes due (her consent
+	asked again), so a sender or the associate's Today queue takes it."""
+	if cint(clienteling_settings.get_settings().outreach_enabled):
+		outreach_lifecycle.make_due()
+
+
+def expire_stale_outreach():
+	"""Daily: what waited past its shelf life is withdrawn as Expired, with the reason, never sent."""
+	outreach_lifecycle.expire()
 
 
 def outreach_queue() -> str:

@@ -78,3 +78,44 @@ def test_the_choice_fits_and_none_fits_better(choices, reason, step, occasion_ty
 
 	assert max(specificity(t) for t in chosen) == max(specificity(t) for t in fitting)
 	assert pick_template(list(reversed(choices)), reason, step, occasion_type) == picked
+
+
+def test_the_sign_off_seam_of_a_message_drafted_without_an_associate_is_found():
+	from jewel_clienteling.domain.templates import seams
+
+	assert seams("Dear Meera, bring it in any time., Kanak Jewellers") == [
+		"punctuation after a sentence's end"
+	]
+	assert seams("Dear Meera, bring it in any time. — Kanak Jewellers") == []
+	assert seams("Dear Meera, bring it in any time. — Priya, Kanak Jewellers") == []
+
+
+def test_each_seam_is_named():
+	from jewel_clienteling.domain.templates import seams
+
+	cases = {
+		"Dear , your piece is ready. — Priya": "an empty name",
+		"Dear Meera, 's birthday is on 5 December. — Priya": "an empty name",
+		"Dear Meera, your piece is ready. —": "an empty name",
+		"Dear Meera, your's is ready. — Priya": "a possessive your",
+		"Dear Meera,  your piece is ready.": "two spaces",
+		"Dear Meera , your piece is ready.": "space before punctuation",
+		" Dear Meera, your piece is ready.": "space at the start or end",
+		"Dear Meera, your piece is ready.\n": "space at the start or end",
+		"Dear Meera, your piece is ready. shall I keep it?": "a sentence starting in lower case",
+		"Dear Meera, your None is ready.": "a missing value",
+		"Dear Meera, your points expire on {{ expiry_date }}.": "template code",
+		"Dear Meera, your the piece is ready.": None,
+		"Dear Meera, your your piece is ready.": "a word twice",
+		"Dear Meera, it is ready!. Come in.": "punctuation after a sentence's end",
+		"Dear Meera, it is ready,. Come in.": "punctuation after a comma",
+		"Dear Meera, it is ready... whenever you like.": "a sentence starting in lower case",
+		"Dear Meera, it is ready (or nearly)? Come in: any time.": None,
+		"Dear Meera, (25 years!) is a lot. — Priya, Kanak Jewellers": None,
+		"Dear Meera, () is empty.": "an empty name",
+	}
+	for message, expected in cases.items():
+		if expected is None:
+			assert seams(message) == [], message
+		else:
+			assert expected in seams(message), message

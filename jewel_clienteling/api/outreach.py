@@ -6,17 +6,18 @@ import re
 
 import frappe
 from frappe import _
-from frappe.utils import cint, get_datetime, getdate, now_datetime, nowdate
+from frappe.utils import cint, get_datetime, getdate, now_datetime
 
 from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain import outreach as rules
-from jewel_clienteling.services import channels
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.services import channels, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import customer_contact
 from jewel_clienteling.services.roles import is_manager, require_manager
 
 OUTREACH = "Client Outreach"
-OPEN = ("Planned", "Due")
+OPEN = lifecycle.OPEN
 QUEUE_FIELDS = [
 	"name",
 	"customer",
@@ -25,6 +26,7 @@ QUEUE_FIELDS = [
 	"step",
 	"purpose",
 	"due_date",
+	"expires_on",
 	"channel",
 	"phone",
 	"message",
@@ -37,10 +39,11 @@ QUEUE_FIELDS = [
 @frappe.whitelist(methods=["GET", "POST"])
 @arguments_required
 def today(associate: str | None = None, limit: int = 200) -> dict:
-	"""Due outreach, oldest first, grouped by associate. An associate sees her own (and, so nothing
-	waits for nobody, the unassigned ones); a manager sees everyone's or one associate's."""
+	"""Outreach due today and still worth sending, grouped by associate, most urgent first (what goes
+	stale soonest, then the more important reason). An associate sees her own (and, so nothing waits
+	for nobody, the unassigned ones); a manager sees everyone's or one associate's."""
 	frappe.has_permission(OUTREACH, "read", throw=True)
-	filters = {"status": "Due", "due_date": ["<=", getdate(nowdate())]}
+	filters = outreach_lifecycle.due_filters()
 	or_filters = None
 	if is_manager():
 		if associate:
@@ -52,9 +55,10 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 		filters=filters,
 		or_filters=or_filters,
 		fields=QUEUE_FIELDS,
-		order_by="due_date asc, customer_name asc",
+		order_by="expires_on asc, due_date asc, customer_name asc",
 		limit_page_length=max(1, min(cint(limit), 1000)),
 	)
+	rows.sort(key=lambda row: lifecycle.urgency(getdate(row.expires_on), row.reason, getdate(row.due_date)))
 	region = clienteling_settings.get_settings().default_region or "IN"
 	automatic = channels.automatic_channels()
 	groups: dict[str, dict] = {}

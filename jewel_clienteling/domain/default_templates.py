@@ -1,8 +1,25 @@
 """The message template a new store starts with for every reason (setup/defaults.py adds them on
 install and migrate). Plain data, so the pure tests can render each one."""
 
-SIGN_OFF = "{% if associate_name %} — {{ associate_name }}{% endif %}, {{ store_name }}"
+# She may receive a message drafted for her associate or one the store sends itself: it is signed
+# " — Priya, Kanak Jewellers", " — Kanak Jewellers" or " — Priya", and says "I" for a person, "we"
+# for the store. Every default must read well with and without an associate (tested on a real site).
+SIGN_OFF = (
+	"{% if associate_name and store_name %} — {{ associate_name }}, {{ store_name }}"
+	"{% elif associate_name or store_name %} — {{ associate_name or store_name }}{% endif %}"
+)
+I = "{{ 'I' if associate_name else 'we' }}"  # noqa: E741 - reads as the word it writes
+ME = "{{ 'me' if associate_name else 'us' }}"
 WHOSE = "{% if person_name %}{{ person_name }}'s{% else %}your{% endif %}"
+# the occasion as a sentence names it: her daughter's "birthday" (not "child's birthday" after the
+# child's own name), a wedding with its year is a "wedding anniversary", "Other" a "special day"
+OCCASION = (
+	"{% if occasion_type == 'Other' or not occasion_type %}special day"
+	"{% elif occasion_type == 'Festival' %}celebration"
+	'{% elif occasion_type == "Child\'s Birthday" and person_name %}birthday'
+	"{% elif occasion_type == 'Wedding' and years %}wedding anniversary"
+	"{% else %}{{ occasion_type | lower }}{% endif %}"
+)
 
 TEMPLATES = [
 	{
@@ -10,10 +27,10 @@ TEMPLATES = [
 		"reason": "Occasion",
 		"message": (
 			"Dear {{ first_name }}, "
-			"{% if days_ahead %}" + WHOSE + " {{ occasion_type | lower }}"
-			"{% if years %} ({{ years }} years!){% endif %} is on {{ occasion_date }}. "
-			"We would love to help make it special: shall I keep a few pieces aside for you to see?"
-			"{% else %}warm wishes on " + WHOSE + " {{ occasion_type | lower }} today"
+			"{% if days_ahead %}" + WHOSE + " " + OCCASION + "{% if years %} ({{ years }} years!){% endif %}"
+			" is on {{ occasion_date }}. We would love to help make it special: shall " + I + " keep a "
+			"few pieces aside for you to see?"
+			"{% else %}warm wishes on " + WHOSE + " " + OCCASION + " today"
 			"{% if years %}: {{ years }} wonderful years{% endif %}! With love from all of us."
 			"{% endif %}" + SIGN_OFF
 		),
@@ -60,8 +77,8 @@ TEMPLATES = [
 		"reason": "Post-purchase",
 		"step": "New arrivals",
 		"message": (
-			"Dear {{ first_name }}, new {{ preferred_category or 'designs' }} have just arrived and I "
-			"thought of you. Shall I send you a few pictures?" + SIGN_OFF
+			"Dear {{ first_name }}, new {{ (preferred_category or 'designs') | lower }} have just arrived "
+			"and " + I + " thought of you. Shall " + I + " send you a few pictures?" + SIGN_OFF
 		),
 	},
 	{
@@ -78,8 +95,8 @@ TEMPLATES = [
 		"template_name": "Review request",
 		"reason": "Review request",
 		"message": (
-			"Dear {{ first_name }}, thank you for choosing {{ store_name }}. If you have a minute, a review "
-			"of your visit would mean a lot to us." + SIGN_OFF
+			"Dear {{ first_name }}, thank you for choosing {{ store_name or 'us' }}. If you have a minute, "
+			"a review of your visit would mean a lot to us." + SIGN_OFF
 		),
 	},
 	{
@@ -94,31 +111,33 @@ TEMPLATES = [
 		"template_name": "Festival invitation",
 		"reason": "Campaign",
 		"message": (
-			"Dear {{ first_name }}, {{ festival }} is on {{ festival_date }} and our festive collection "
-			"is in. Shall I keep some pieces aside for you to see?" + SIGN_OFF
+			"Dear {{ first_name }}, {% if festival %}{{ festival }} is on {{ festival_date }} and our "
+			"festive collection is in{% else %}our new collection is in and " + I + " thought of you"
+			"{% endif %}. Shall " + I + " keep some pieces aside for you to see?" + SIGN_OFF
 		),
 	},
 	{
 		"template_name": "Repair ready",
 		"reason": "Repair ready",
 		"message": (
-			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready. You can collect it from "
-			"{{ store_name }} any time during store hours." + SIGN_OFF
+			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready. You can collect it"
+			"{% if store_name %} from {{ store_name }}{% endif %} any time during store hours." + SIGN_OFF
 		),
 	},
 	{
 		"template_name": "Repair waiting",
 		"reason": "Repair uncollected",
 		"message": (
-			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready and waiting for you at "
-			"{{ store_name }}. We look forward to seeing you." + SIGN_OFF
+			"Dear {{ first_name }}, your {{ piece or 'jewellery' }} is ready and waiting for you"
+			"{% if store_name %} at {{ store_name }}{% endif %}. We look forward to seeing you." + SIGN_OFF
 		),
 	},
 	{
 		"template_name": "Points expiring",
 		"reason": "Points expiring",
 		"message": (
-			"Dear {{ first_name }}, {{ points }} of your loyalty points expire on {{ expiry_date }}. "
+			"Dear {{ first_name }}, {% if points == 1 %}one of your loyalty points expires{% else %}"
+			"{{ points }} of your loyalty points expire{% endif %} on {{ expiry_date }}. "
 			"Use them on your next visit!" + SIGN_OFF
 		),
 	},
@@ -136,18 +155,26 @@ TEMPLATES = [
 		"message": (
 			"Dear {{ first_name }}, thank you for visiting us"
 			"{% if piece %} and for looking at the {{ piece }}{% endif %}. "
-			"{% if reason_not_bought == 'Price' %}I have found a few designs close to it"
-			"{% if budget %} within {{ budget }}{% endif %}: shall I send you pictures?"
-			"{% elif reason_not_bought == 'Size not available' %}I am checking on your size and will "
-			"let you know as soon as it can be ready."
-			"{% elif reason_not_bought == 'Design not found' %}New designs have come in and I thought "
-			"of you: shall I send you a few pictures?"
+			"{% if reason_not_bought == 'Price' %}{{ 'I have' if associate_name else 'We have' }} found "
+			"a few designs close to {{ 'it' if piece else 'what you liked' }}"
+			"{% if budget %} within {{ budget }}{% endif %}: shall " + I + " send you pictures?"
+			"{% elif reason_not_bought == 'Size not available' %}{{ 'I am' if associate_name else "
+			"'We are' }} checking on your size and will let you know as soon as "
+			"{{ 'it' if piece else 'your piece' }} can be ready."
+			"{% elif reason_not_bought == 'Design not found' %}New designs have come in and " + I + " "
+			"thought of you: shall " + I + " send you a few pictures?"
 			"{% elif reason_not_bought == 'Will come with family' %}We look forward to welcoming you "
-			"and your family: tell me when suits you and I will keep the pieces ready."
+			"and your family: tell " + ME + " when suits you and " + I + " will keep the pieces ready."
 			"{% elif reason_not_bought == 'Comparing' %}If you have any questions about the pieces, "
-			"the making or the price, I am happy to help."
-			"{% else %}Whenever you would like to see them again, just tell me and I will keep them "
-			"aside.{% endif %}" + SIGN_OFF
+			"the making or the price, {{ 'I am' if associate_name else 'we are' }} happy to help."
+			"{% elif piece %}Whenever you would like to see {{ 'them' if pieces | length > 1 else 'it' }} "
+			"again, just tell "
+			+ ME
+			+ " and "
+			+ I
+			+ " will keep {{ 'them' if pieces | length > 1 else 'it' }} "
+			"aside.{% else %}Whenever you would like to come again, just tell " + ME + " "
+			"and " + I + " will have pieces ready for you.{% endif %}" + SIGN_OFF
 		),
 	},
 	{
@@ -165,7 +192,7 @@ TEMPLATES = [
 		"reason": "Appointment missed",
 		"message": (
 			"Dear {{ first_name }}, we missed you on {{ appointment_day }}. "
-			"Shall I find you another time that suits you?" + SIGN_OFF
+			"Shall " + I + " find you another time that suits you?" + SIGN_OFF
 		),
 	},
 	{
@@ -185,9 +212,9 @@ TEMPLATES = [
 		"template_name": "Catalogue share",
 		"reason": "Catalogue share",
 		"message": (
-			"Dear {{ first_name }}, I picked {{ catalogue_pieces }} "
-			"piece{% if catalogue_pieces != 1 %}s{% endif %} I think you will love: {{ catalogue_link }} "
-			"Tell me which you would like to see." + SIGN_OFF
+			"Dear {{ first_name }}, {{ 'I' if associate_name else 'We' }} picked {{ catalogue_pieces }} "
+			"piece{% if catalogue_pieces != 1 %}s{% endif %} " + I + " think you will love: "
+			"{{ catalogue_link }} Tell " + ME + " which you would like to see." + SIGN_OFF
 		),
 	},
 ]

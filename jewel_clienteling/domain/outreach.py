@@ -166,6 +166,9 @@ class Candidate:
 	# messages on the same topic never cap each other; "" means f"{reference_doctype}:{reference_name}"
 	topic: str = ""
 	context: dict = field(default_factory=dict, compare=False, hash=False)
+	# the day it is about (the occasion, the festival, the day her points lapse), which bounds how
+	# long it is worth sending (domain/outreach_lifecycle.py)
+	event_date: date | None = None
 
 	def __post_init__(self):
 		if self.reason not in PURPOSE:

@@ -1,7 +1,9 @@
-"""Which message template fits an outreach: the most specific one a manager wrote for it."""
+"""Which message template fits an outreach (the most specific one a manager wrote for it), and the
+seams a drafted message must never show her."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,3 +34,30 @@ def pick_template(
 		if best is None or (-rank, template.name) < (-best[0], best[1]):
 			best = (rank, template.name)
 	return best[1] if best else None
+
+
+# --- what a customer must never read --------------------------------------------------------------
+
+# The seams a template leaves when a variable is empty or two pieces are glued without care: each a
+# name and a pattern. A message as she receives it must show none of them.
+SEAMS: tuple[tuple[str, re.Pattern], ...] = tuple(
+	(name, re.compile(pattern))
+	for name, pattern in (
+		("punctuation after a sentence's end", r"[.!?] *[,;:]|[!?] *\.|(?<!\.)\. *\.(?!\.)"),
+		("punctuation after a comma", r"[,;:] *[,.;:!?]"),
+		("space before punctuation", r" [,.!?;:]"),
+		("two spaces", r"  "),
+		("space at the start or end", r"^\s|\s$"),
+		("a sentence starting in lower case", r"[.!?] +[a-z]"),
+		("an empty name", r"\bDear *[,.!]|(^|[\s(])'s\b|— *[,.]|— *$|\(\s*\)"),
+		("a possessive your", r"\byour's\b|'s's\b"),
+		("a word twice", r"\b(\w+) \1\b"),
+		("a missing value", r"\b(None|null|undefined|nan)\b"),
+		("template code", r"\{\{|\}\}|\{%|%\}"),
+	)
+)
+
+
+def seams(message: str) -> list[str]:
+	"""The names of the seams in a message, in SEAMS order; empty when it reads as a person wrote it."""
+	return [name for name, pattern in SEAMS if pattern.search(message or "")]

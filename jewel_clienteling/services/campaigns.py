@@ -11,6 +11,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt, getdate, now_datetime
 
 from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import claims, segments
 from jewel_clienteling.services.outreach import Queue
 
@@ -146,11 +147,11 @@ def withdraw(name: str) -> int:
 	waiting = (
 		(outreach.reference_doctype == CAMPAIGN)
 		& (outreach.reference_name == name)
-		& outreach.status.isin(("Planned", "Due"))
+		& outreach.status.isin(lifecycle.OPEN)
 		& (outreach.claimed_until.isnull() | (outreach.claimed_until < now))
 	)
 	count = frappe.qb.from_(outreach).select(Count("*")).where(waiting).for_update().run()[0][0]
-	frappe.qb.update(outreach).set(outreach.status, "Skipped").set(
+	frappe.qb.update(outreach).set(outreach.status, lifecycle.SKIPPED).set(
 		outreach.skip_reason, _("The campaign was stopped.")
 	).set(outreach.modified, now).where(waiting).run()
 	return cint(count)

@@ -119,6 +119,7 @@ def share(
 		cycle=doc.name,
 		due_date=getdate(nowdate()),
 		context=rules.message_context(link, len(codes), expires),
+		event_date=expires,
 	)
 	Queue().add([candidate])
 	row = frappe.db.get_value(

@@ -23,6 +23,8 @@ def claim(token: str, now, channel: str, reasons: list[str] | None = None, limit
 	due = (
 		(outreach.channel == channel)
 		& (outreach.status == "Due")
+		# nothing past its shelf life is sent, even before the daily expiry has withdrawn it
+		& (outreach.expires_on.isnull() | (outreach.expires_on >= now.date()))
 		& outreach.wa_message_id.isnull()
 		& (outreach.send_after.isnull() | (outreach.send_after <= now))
 		& (outreach.next_attempt_on.isnull() | (outreach.next_attempt_on <= now))

@@ -8,11 +8,10 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate
 
 from jewel_clienteling.domain import dashboard as figures
-from jewel_clienteling.services import facts
+from jewel_clienteling.services import facts, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.store_access import only_her_customers, only_her_records
 
-OPEN_OUTREACH = ("Planned", "Due")
 CLOSED_REPAIRS = ("Delivered", "Cancelled")
 CHART_MONTHS = 12
 
@@ -38,12 +37,10 @@ def occasions_ahead(days: int = 30) -> int:
 
 
 def outreach_due_today() -> int:
+	"""What is really due: as the Today queue counts it (its day come, consent asked again, still
+	worth sending), not what waits for a later day nor what went stale."""
 	outreach = DocType("Client Outreach")
-	query = (
-		frappe.qb.from_(outreach)
-		.select(Count("*"))
-		.where(outreach.status.isin(OPEN_OUTREACH) & (outreach.due_date <= getdate(nowdate())))
-	)
+	query = frappe.qb.from_(outreach).select(Count("*")).where(outreach_lifecycle.is_due(outreach))
 	return _count(only_her_records(query, outreach.customer))
 
 

@@ -11,15 +11,16 @@ from datetime import date, datetime, timedelta
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import cint, get_datetime, get_time, getdate, now_datetime, nowdate
+from frappe.utils import cint, formatdate, get_datetime, get_time, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.rendering import Drafter
 
 OUTREACH = "Client Outreach"
-OPEN = ("Planned", "Due")
-NOT_COUNTED = ("Skipped", "Failed")
+OPEN = lifecycle.OPEN
+NOT_COUNTED = lifecycle.NOT_COUNTED
 CHUNK = 500
 
 INSERT_FIELDS = (
@@ -38,6 +39,7 @@ INSERT_FIELDS = (
 	"status",
 	"skip_reason",
 	"due_date",
+	"expires_on",
 	"send_after",
 	"assigned_to",
 	"channel",
@@ -62,6 +64,13 @@ def skip_text(code: str) -> str:
 	}.get(code, code)
 
 
+def stale_text(code: str, expires: date) -> str:
+	"""Why an outreach was withdrawn unsent as Expired."""
+	if code == lifecycle.STALE_EVENT_PASSED:
+		return _("Withdrawn unsent: the day it was about has come.")
+	return _("Withdrawn unsent: worth sending only until {0}.").format(formatdate(expires))
+
+
 class Queue:
 	"""One planning run's view of the shared facts (settings, templates, user names)."""
 
@@ -81,6 +90,7 @@ class Queue:
 		self.planned = 0
 		self.skipped = 0
 		self.withdrawn = 0
+		self.expired = 0
 
 	def add(self, candidates: list[rules.Candidate]) -> None:
 		"""Decide and write these candidates, a chunk of customers at a time."""
@@ -93,6 +103,14 @@ class Queue:
 			chunk = customers[start : start + CHUNK]
 			self._add_chunk({customer: by_customer[customer] for customer in chunk})
 
+	def totals(self) -> dict[str, int]:
+		return {
+			"planned": self.planned,
+			"skipped": self.skipped,
+			"withdrawn": self.withdrawn,
+			"expired": self.expired,
+		}
+
 	def _add_chunk(self, by_customer: dict[str, list[rules.Candidate]]) -> None:
 		known = _existing_keys([c.key for cands in by_customer.values() for c in cands])
 		fresh = {
@@ -101,7 +119,7 @@ class Queue:
 		fresh = {customer: cands for customer, cands in fresh.items() if cands}
 		if not fresh:
 			return
-		customers = _customers(list(fresh))
+		customers = customer_facts(list(fresh))
 		dues = [c.due_date for cands in fresh.values() for c in cands]
 		existing = _existing_marketing(
 			list(customers),
@@ -115,6 +133,10 @@ class Queue:
 			if not facts:
 				continue  # disabled or deleted
 			contact = contact_of(facts)
+			# a planner catching up on missed days records what went stale meanwhile, and sends none
+			stale = {c.key for c in candidates if lifecycle.is_stale(self._expires_on(c), self.today)}
+			rows.extend(self._row(None, facts, None, stale=c) for c in candidates if c.key in stale)
+			candidates = [c for c in candidates if c.key not in stale]
 			decisions, withdrawn = rules.decide(
 				candidates,
 				existing.get(customer, []),
@@ -128,12 +150,38 @@ class Queue:
 		self._withdraw(withdraw)
 		frappe.db.bulk_insert(OUTREACH, INSERT_FIELDS, rows, ignore_duplicates=True)
 
-	def _row(self, decision: rules.Decision, customer: frappe._dict, taste: str | None) -> tuple:
-		candidate = decision.candidate
+	def _expires_on(self, candidate: rules.Candidate):
+		return lifecycle.expires_on(
+			candidate.reason, candidate.step, candidate.due_date, candidate.event_date
+		)
+
+	def _row(
+		self,
+		decision: rules.Decision | None,
+		customer: frappe._dict,
+		taste: str | None,
+		stale: rules.Candidate | None = None,
+	) -> tuple:
+		"""One row to insert: planned (Due, or Planned for a later day), skipped with the reason, or,
+		for a `stale` candidate (a planner catching up on missed days), already Expired."""
+		candidate = stale or decision.candidate
+		expires = self._expires_on(candidate)
 		associate = rules.assignee(customer.jc_preferred_associate, customer.jc_last_served_by, self.manager)
-		if decision.plan:
+		if stale:
+			self.expired += 1
+			status, template, message, send_after, channel, context = (
+				lifecycle.EXPIRED,
+				None,
+				"",
+				None,
+				None,
+				None,
+			)
+			code = lifecycle.stale_reason(candidate.reason, candidate.step, candidate.due_date, expires)
+			skip_reason = stale_text(code, expires)
+		elif decision.plan:
 			self.planned += 1
-			status = "Due" if candidate.due_date <= self.today else "Planned"
+			status = lifecycle.DUE if candidate.due_date <= self.today else lifecycle.PLANNED
 			context = {
 				"first_name": (customer.customer_name or "").split(" ")[0],
 				"customer_name": customer.customer_name,
@@ -150,7 +198,7 @@ class Queue:
 			channel, skip_reason = decision.channel, None
 		else:
 			self.skipped += 1
-			status, template, message, send_after, channel = "Skipped", None, "", None, None
+			status, template, message, send_after, channel = lifecycle.SKIPPED, None, "", None, None
 			skip_reason = skip_text(decision.skip_reason)
 			context = None
 		return (
@@ -169,6 +217,7 @@ class Queue:
 			status,
 			skip_reason,
 			candidate.due_date,
+			expires,
 			send_after,
 			associate,
 			channel,
@@ -188,7 +237,7 @@ class Queue:
 		outreach = DocType(OUTREACH)
 		(
 			frappe.qb.update(outreach)
-			.set(outreach.status, "Skipped")
+			.set(outreach.status, lifecycle.SKIPPED)
 			.set(outreach.skip_reason, skip_text(rules.SKIP_SUPERSEDED))
 			.set(outreach.modified, self.now)
 			.where(outreach.dedupe_key.isin(keys) & outreach.status.isin(OPEN))
@@ -235,7 +284,7 @@ def _existing_keys(keys: list[str]) -> set[str]:
 
 
 def contact_of(customer: frappe._dict) -> rules.Contact:
-	"""Her consent and reachability, from a row of `_customers` (phone already normalised)."""
+	"""Her consent and reachability, from a row of `customer_facts` (phone already normalised)."""
 	return rules.Contact(
 		do_not_contact=bool(customer.jc_do_not_contact),
 		whatsapp_opt_in=bool(customer.jc_whatsapp_opt_in),
@@ -249,12 +298,13 @@ def contact_of(customer: frappe._dict) -> rules.Contact:
 
 def customer_contact(customer: str) -> rules.Contact | None:
 	"""One customer's Contact, as the planner sees it; None when disabled or gone."""
-	row = _customers([customer]).get(customer)
+	row = customer_facts([customer]).get(customer)
 	return contact_of(row) if row else None
 
 
-def _customers(names: list[str]) -> dict[str, frappe._dict]:
-	"""Enabled customers among `names`, with what consent, channel and assignment need."""
+def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
+	"""Enabled customers among `names`, with what consent, channel and assignment need (`phone`:
+	her mobile normalised)."""
 	customer = DocType("Customer")
 	rows = (
 		frappe.qb.from_(customer)

@@ -80,7 +80,7 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 			if after_page:
 				after_page(queue)
-	return {"planned": queue.planned, "skipped": queue.skipped, "withdrawn": queue.withdrawn}
+	return queue.totals()
 
 
 # ------------------------------------------------------------------------------------------ occasions
@@ -151,6 +151,7 @@ def _occasion_candidate(row, lead: int) -> rules.Candidate:
 		cycle=rules.occasion_cycle(occurrence, lead),
 		due_date=occurrence - timedelta(days=lead),
 		step=rules.occasion_step(lead),
+		event_date=occurrence,
 		context={
 			"occasion_type": row.occasion_type,
 			"person_name": row.person_name or "",
@@ -344,6 +345,7 @@ def points_expiring_candidates(first: date, last: date, notice: int) -> Iterator
 				cycle=str(row.jc_points_next_expiry),
 				due_date=getdate(row.jc_points_next_expiry) - timedelta(days=notice),
 				step=rules.POINTS_EXPIRING,
+				event_date=getdate(row.jc_points_next_expiry),
 				context={
 					"points": row.jc_points_expiring,
 					"expiry_date": formatdate(row.jc_points_next_expiry),
@@ -466,6 +468,7 @@ def festival_candidates(first: date, last: date) -> Iterator[list[rules.Candidat
 						cycle=when.isoformat(),
 						due_date=due,
 						step=name,
+						event_date=when,
 						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
 					)
 					for customer in ordered[start : start + PAGE]

@@ -19,6 +19,7 @@ from frappe.query_builder.functions import Replace
 from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import duplicates
 from jewel_clienteling.services import settings as clienteling_settings
@@ -276,9 +277,9 @@ def _redact_outreach(customer: str, names: list[str]) -> int:
 	outreach = DocType("Client Outreach")
 	(
 		frappe.qb.update(outreach)
-		.set(outreach.status, "Skipped")
+		.set(outreach.status, lifecycle.SKIPPED)
 		.set(outreach.skip_reason, _("Her data was erased at her request."))
-		.where((outreach.customer == customer) & outreach.status.isin(("Planned", "Due")))
+		.where((outreach.customer == customer) & outreach.status.isin(lifecycle.OPEN))
 		.run()
 	)
 	_forget_history("Client Outreach", names)

@@ -273,6 +273,7 @@ def plan_follow_up(visit) -> dict:
 		due_date=due,
 		step=visit.reason_not_bought or "",
 		context=context,
+		event_date=occasion_date if occasion_date and occasion_date > visit_day else None,
 	)
 	_withdraw_earlier(visit.customer, visit.name)
 	Queue().add([candidate])

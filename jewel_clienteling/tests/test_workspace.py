@@ -8,7 +8,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, add_months, getdate, now_datetime, nowdate
 
 from jewel_clienteling.api import dashboard as api
-from jewel_clienteling.services import profile
+from jewel_clienteling.services import outreach_lifecycle, profile
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import RING, customer, occasion
 from jewel_clienteling.tests.test_repair_desk import take_in
@@ -80,13 +80,17 @@ class TestWorkspace(FrappeTestCase):
 		occasion(her, 31, "Other")
 		self.assertEqual(card(api.occasions_next_30_days), before + 2)
 
-	def test_outreach_due_today_counts_what_is_open_and_due(self):
+	def test_outreach_due_today_counts_only_what_is_really_due(self):
 		before = card(api.outreach_due_today)
 		her = customer()
-		outreach_row(her, nowdate())
-		outreach_row(her, add_days(nowdate(), -3), status="Due")  # overdue is still due
+		planned = outreach_row(her, nowdate())  # due once it falls due, her consent asked again
+		outreach_row(her, add_days(nowdate(), -3), status="Due")  # overdue, still worth sending
+		outreach_row(her, add_days(nowdate(), -40), status="Due")  # a win-back a month stale
 		outreach_row(her, add_days(nowdate(), 1))
 		outreach_row(her, nowdate(), status="Sent")
+		self.assertEqual(card(api.outreach_due_today), before + 1)
+		outreach_lifecycle.make_due()
+		self.assertEqual(frappe.db.get_value("Client Outreach", planned, "status"), "Due")
 		self.assertEqual(card(api.outreach_due_today), before + 2)
 
 	def test_repeat_rate_lapsed_customers_and_points_liability_follow_profiles(self):

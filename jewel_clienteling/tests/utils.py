@@ -1,13 +1,16 @@
 """Shared steps of the integration tests: commit a sale the way a request would, then run the job
-its hook queued, taken from the real RQ queue."""
+its hook queued, taken from the real RQ queue; and live through days, the scheduler's own jobs
+running each one."""
 
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe.utils import get_test_client, getdate, now_datetime, nowdate
-from frappe.utils.background_jobs import get_job
+from frappe.utils.background_jobs import get_job, get_queues
 
 from jewel_clienteling.domain import outreach as rules
 from jewel_clienteling.services import sync
@@ -244,3 +247,96 @@ def as_request(user: str, http_method: str, cmd: str, keep: bool = False, **kwar
 		frappe.set_user("Administrator")
 		frappe.local.request = None
 		frappe.local.form_dict = frappe._dict()
+
+
+# --- living through days ---------------------------------------------------------------------------
+
+APP = "jewel_clienteling"
+# The scheduler's own run at the start of a day (daily jobs first, then the hourly and frequent
+# ones), and the store's day: what happens at the counter, then the hourly and frequent jobs again.
+MORNING = time(0, 30)
+NOON = time(11, 0)
+START_OF_DAY = ("daily", "daily_long", "hourly", "hourly_long", "cron")
+DURING_THE_DAY = ("hourly", "hourly_long", "cron")
+
+
+def run_queued_jobs() -> list[str]:
+	"""Run here and now, as a worker would and oldest first, every job this site queued for this app
+	(each of its jobs has a job id "jewel_clienteling:…", namespaced by Frappe with the site), and the
+	jobs those queue in turn. Returns the methods run, in order."""
+	prefix = f"{frappe.local.site}::{APP}:"
+	ran = []
+	while True:
+		job = next(
+			(
+				job
+				for queue in get_queues()
+				for job_id in queue.get_job_ids()
+				if job_id.startswith(prefix)
+				for job in [queue.fetch_job(job_id)]
+				if job is not None
+			),
+			None,
+		)
+		if job is None:
+			return ran
+		method, kwargs = job.kwargs["method"], job.kwargs.get("kwargs") or {}
+		job.delete()
+		frappe.get_attr(method)(**kwargs)
+		ran.append(method)
+
+
+def scheduled_jobs(frequencies: tuple[str, ...]) -> list[str]:
+	"""The methods hooks.py names in scheduler_events for these frequencies ("cron": every cron line),
+	in the order given."""
+	events = frappe.get_hooks("scheduler_events", app_name=APP) or {}
+	methods = []
+	for frequency in frequencies:
+		found = events.get(frequency) or []
+		if isinstance(found, dict):
+			found = [method for lines in found.values() for method in lines]
+		methods.extend(found)
+	return methods
+
+
+def run_scheduler(frequencies: tuple[str, ...] = START_OF_DAY) -> list[str]:
+	"""Run the scheduler's own jobs as it would (as Administrator), each followed by what it queued."""
+	user = frappe.session.user
+	frappe.set_user("Administrator")
+	ran = []
+	try:
+		for method in scheduled_jobs(frequencies):
+			frappe.get_attr(method)()
+			frappe.db.commit()  # nosemgrep: a scheduler job's work stands on its own
+			ran += [method, *run_queued_jobs()]
+	finally:
+		frappe.set_user(user)
+	return ran
+
+
+def live_through(
+	test,
+	days: int,
+	start: date | None = None,
+	on_day: Callable[[date], None] | None = None,
+	end_of_day: Callable[[date], None] | None = None,
+) -> None:
+	"""Live `days` days from `start` (today), the clock frozen at each moment: at MORNING the
+	scheduler's start-of-day jobs run; at NOON `on_day(day)` happens (the store's day: sales,
+	walk-ins, replies, repairs, and what the test checks first), is committed, the day's hourly and
+	frequent jobs run (the senders send), then `end_of_day(day)`. Everything committed stays: restore
+	what a test changes (see committed_settings)."""
+	start = getdate(start or nowdate())
+	for offset in range(days):
+		day = start + timedelta(days=offset)
+		# the clock ticks on from each moment, as a real one does (two saves never share a timestamp)
+		with test.freeze_time(datetime.combine(day, MORNING), tick=True):
+			run_scheduler(START_OF_DAY)
+		with test.freeze_time(datetime.combine(day, NOON), tick=True):
+			if on_day:
+				on_day(day)
+			frappe.db.commit()  # nosemgrep: the day's events happened, as requests commit them
+			run_queued_jobs()
+			run_scheduler(DURING_THE_DAY)
+			if end_of_day:
+				end_of_day(day)

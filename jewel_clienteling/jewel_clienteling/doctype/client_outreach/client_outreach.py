@@ -4,10 +4,11 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
+from frappe.utils import getdate
 
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import MARKETING, PURPOSE, UTILITY, dedupe_key, normalise_phone
 
-OPEN_STATUSES = ("Planned", "Due")
 # What the senders trust (where to send, what it is about, how its sending went) is at permlevel 1:
 # only the jobs (as Administrator) and a System Manager write it; on a row an associate adds or
 # edits, Frappe puts back what was there.
@@ -34,7 +35,10 @@ class ClientOutreach(Document):
 				self.reference_name or "",
 				self.cycle,
 			)
-		if self.status == "Skipped" and not (self.skip_reason or "").strip():
+		if self.due_date and (not self.expires_on or self.has_value_changed("due_date")):
+			# an outreach added by hand lives as long as its reason allows
+			self.expires_on = lifecycle.expires_on(self.reason, self.step or "", getdate(self.due_date))
+		if self.status in (lifecycle.SKIPPED, lifecycle.EXPIRED) and not (self.skip_reason or "").strip():
 			frappe.throw(_("Say why this outreach is skipped."))
 
 
@@ -45,3 +49,6 @@ def on_doctype_update():
 	frappe.db.add_index("Client Outreach", ["customer", "due_date"])
 	# attribution: what reached her and when
 	frappe.db.add_index("Client Outreach", ["customer", "sent_on"])
+	# the day planned outreach falls due, and the daily withdrawal of what went stale
+	frappe.db.add_index("Client Outreach", ["status", "due_date"])
+	frappe.db.add_index("Client Outreach", ["status", "expires_on"])

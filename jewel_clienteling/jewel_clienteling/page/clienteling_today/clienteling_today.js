@@ -88,7 +88,11 @@ class ClientelingToday {
 				<div><a href="/app/customer/${encodeURIComponent(row.customer)}"><b>${esc(row.customer_name || row.customer)}</b></a>
 				<span class="indicator-pill ${row.purpose === "Utility" ? "blue" : "green"}">${esc(__(row.reason))}</span>
 				<span class="text-muted small">${esc(row.step || "")}</span></div>
-				<div class="text-muted small">${frappe.datetime.str_to_user(row.due_date)}</div>
+				<div class="text-muted small">${frappe.datetime.str_to_user(row.due_date)}${
+					row.expires_on
+						? " · " + __("until {0}", [frappe.datetime.str_to_user(row.expires_on)])
+						: ""
+				}</div>
 			</div>
 			<textarea class="form-control jc-message" rows="3" style="margin: 8px 0"></textarea>
 			<div class="flex" style="gap: 8px">

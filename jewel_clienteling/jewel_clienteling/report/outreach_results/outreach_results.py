@@ -2,15 +2,16 @@
 # For license information, please see license.txt
 
 """Does outreach bring sales? Sent, replied and converted outreach, and the revenue of the sales it
-brought, by reason or by associate, for outreach due in a period."""
+brought, by reason or by associate, for outreach due in a period; and what never went out: withdrawn
+as stale (Expired) or skipped, each row with its reason in the Client Outreach list."""
 
 import frappe
 from frappe import _
 from frappe.query_builder import Case, DocType
-from frappe.query_builder.functions import Count, IfNull, Sum
+from frappe.query_builder.functions import IfNull, Sum
 from frappe.utils import flt, getdate
 
-REACHED = ("Sent", "Delivered", "Read", "Replied", "Done")
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 
 
 def execute(filters=None):
@@ -37,6 +38,8 @@ def columns(by_associate: bool) -> list[dict]:
 		{"fieldname": "converted", "label": _("Converted"), "fieldtype": "Int", "width": 110},
 		{"fieldname": "conversion", "label": _("Conversion %"), "fieldtype": "Percent", "width": 120},
 		{"fieldname": "revenue", "label": _("Revenue"), "fieldtype": "Currency", "width": 150},
+		{"fieldname": "expired", "label": _("Expired Unsent"), "fieldtype": "Int", "width": 130},
+		{"fieldname": "skipped", "label": _("Skipped"), "fieldtype": "Int", "width": 100},
 	]
 
 
@@ -44,29 +47,31 @@ def data(filters, by_associate: bool) -> list[dict]:
 	frappe.has_permission("Client Outreach", "report", throw=True)
 	outreach = DocType("Client Outreach")
 	group = IfNull(outreach.assigned_to, "") if by_associate else outreach.reason
-	reached = outreach.status.isin(REACHED)
+	reached = outreach.status.isin(lifecycle.REACHED)
+	planned = outreach.status != lifecycle.SKIPPED
 	rows = (
 		frappe.qb.from_(outreach)
 		.select(
 			group.as_("group"),
-			Count(outreach.name).as_("planned"),
+			Sum(Case().when(planned, 1).else_(0)).as_("planned"),
 			Sum(Case().when(reached, 1).else_(0)).as_("sent"),
-			Sum(Case().when(outreach.status == "Replied", 1).else_(0)).as_("replied"),
+			Sum(Case().when(outreach.status == lifecycle.REPLIED, 1).else_(0)).as_("replied"),
 			Sum(Case().when(outreach.attributed_sale.isnotnull(), 1).else_(0)).as_("converted"),
 			Sum(IfNull(outreach.attributed_amount, 0)).as_("revenue"),
+			Sum(Case().when(outreach.status == lifecycle.EXPIRED, 1).else_(0)).as_("expired"),
+			Sum(Case().when(outreach.status == lifecycle.SKIPPED, 1).else_(0)).as_("skipped"),
 		)
 		.where(
 			(outreach.due_date >= getdate(filters.from_date))
 			& (outreach.due_date <= getdate(filters.to_date))
-			& (outreach.status != "Skipped")
 		)
 		.groupby(group)
 		.orderby(group)
 		.run(as_dict=True)
 	)
 	for row in rows:
-		row.sent = int(row.sent or 0)
-		row.converted = int(row.converted or 0)
+		for figure in ("planned", "sent", "replied", "converted", "expired", "skipped"):
+			row[figure] = int(row[figure] or 0)
 		row.conversion = 100.0 * row.converted / row.sent if row.sent else 0.0
 		row.revenue = flt(row.revenue)
 		if not by_associate:
