@@ -155,6 +155,6 @@ def _check_marketing_consent(customer: str) -> None:
 	if not channel:
 		frappe.throw(
 			_(
-				"She has not agreed to marketing messages (or asked not to be contacted), so this cannot be sent."
+				"The customer has not agreed to marketing messages (or asked not to be contacted), so this cannot be sent."
 			)
 		)

@@ -57,10 +57,10 @@ INSERT_FIELDS = (
 
 def skip_text(code: str) -> str:
 	return {
-		rules.SKIP_DO_NOT_CONTACT: _("She asked not to be contacted."),
+		rules.SKIP_DO_NOT_CONTACT: _("The customer asked not to be contacted."),
 		rules.SKIP_NO_CONSENT: _("No consent to marketing messages on any channel."),
-		rules.SKIP_UNREACHABLE: _("No phone number or email to reach her on."),
-		rules.SKIP_FREQUENCY_CAP: _("Another message reaches her within the frequency cap."),
+		rules.SKIP_UNREACHABLE: _("No phone number or email to reach the customer on."),
+		rules.SKIP_FREQUENCY_CAP: _("Another message reaches the customer within the frequency cap."),
 		rules.SKIP_SUPERSEDED: _("A more important message replaced this one within the frequency cap."),
 	}.get(code, code)
 

@@ -2,10 +2,10 @@
 save and rendered in the app's own sandbox (domain/rendering.py), never with Frappe's Jinja, whose
 globals reach the database, mail and the network while jobs run as Administrator."""
 
+from dataclasses import dataclass, field
+
 import frappe
 from frappe import _
-
-from dataclasses import dataclass, field
 
 from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.domain.templates import TemplateChoice, must_wait, pick_template, seams

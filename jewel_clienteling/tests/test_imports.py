@@ -70,7 +70,7 @@ class TestImportSheets(FrappeTestCase):
 		self.assert_refused(log, 8, "14-02-88: write the year in full")
 		self.assert_refused(log, 9, "12345 is not a mobile number we can read.")
 		self.assert_refused(log, 10, "Give the date of the occasion")
-		self.assert_refused(log, 11, "Give the customer's ID or her mobile number.")
+		self.assert_refused(log, 11, "Give the customer's ID or mobile number.")
 		# the same occasion typed another way is the one already there, untouched
 		self.assertEqual(log[12].docname, log[2].docname)
 		self.assertEqual(frappe.db.get_value("Occasion", log[2].docname, "notes"), "Likes rose gold")

@@ -14,12 +14,12 @@ jewel_clienteling.pos.Panel = class Panel {
 		jewel_clienteling.snapshot.add_styles();
 		this.add_styles();
 		this.$launcher = $(`<div class="jc-pos-launcher">
-			<button class="btn btn-default btn-sm jc-open-client" style="display:none">${__("Her Profile")}</button>
+			<button class="btn btn-default btn-sm jc-open-client" style="display:none">${__("Customer Profile")}</button>
 			<button class="btn btn-default btn-sm jc-walk-in">${__("Walk-in")}</button>
 		</div>`).appendTo(wrapper);
 		this.$panel = $(`<div class="jc-pos-panel" style="display:none">
 			<div class="jc-pos-panel-bar">
-				<span class="jc-pos-panel-title">${__("Her Profile")}</span>
+				<span class="jc-pos-panel-title">${__("Customer Profile")}</span>
 				<button class="btn btn-xs btn-default jc-close" title="${__("Close")}">×</button>
 			</div>
 			<div class="jc-pos-actions"></div>
@@ -152,7 +152,7 @@ jewel_clienteling.pos.Panel = class Panel {
 				{
 					fieldname: "jc_recipient_relation",
 					fieldtype: "Select",
-					label: __("Her relation to the customer"),
+					label: __("Recipient's relation to the customer"),
 					options: frappe.meta.get_docfield(frm.doctype, "jc_recipient_relation").options,
 					default: frm.doc.jc_recipient_relation,
 				},
@@ -186,20 +186,20 @@ jewel_clienteling.pos.Panel = class Panel {
 		const points = (this.data && this.data.profile.jc_loyalty_points) || 0;
 		if (!frm) return;
 		if (points <= 0) {
-			frappe.msgprint(__("She has no points to redeem yet."));
+			frappe.msgprint(__("No points to redeem yet."));
 			return;
 		}
 		frappe.prompt(
 			{
 				fieldname: "points",
 				fieldtype: "Int",
-				label: __("Points to redeem (she has {0})", [points]),
+				label: __("Points to redeem ({0} available)", [points]),
 				default: frm.doc.jc_redeem_points || points,
 				reqd: 1,
 			},
 			(values) => {
 				if (values.points < 0 || values.points > points) {
-					frappe.msgprint(__("She can redeem between 0 and {0} points.", [points]));
+					frappe.msgprint(__("Redeem between 0 and {0} points.", [points]));
 					return;
 				}
 				frm.set_value("jc_redeem_points", values.points).then(() => {
@@ -240,12 +240,12 @@ jewel_clienteling.pos.walk_in = function (panel) {
 		title: __("Walk-in"),
 		size: "large",
 		fields: [
-			{ fieldname: "visitor_name", fieldtype: "Data", label: __("Her name"), reqd: 1 },
+			{ fieldname: "visitor_name", fieldtype: "Data", label: __("Name"), reqd: 1 },
 			{ fieldname: "mobile", fieldtype: "Data", options: "Phone", label: __("Mobile"), reqd: 1 },
 			{
 				fieldname: "whatsapp_consent",
 				fieldtype: "Check",
-				label: __("She agrees to hear from us on WhatsApp"),
+				label: __("Agrees to hear from us on WhatsApp"),
 			},
 			{ fieldname: "referred_by", fieldtype: "Link", options: "Customer", label: __("Referred by") },
 			{ fieldtype: "Column Break" },
@@ -260,7 +260,7 @@ jewel_clienteling.pos.walk_in = function (panel) {
 			{
 				fieldname: "reason_not_bought",
 				fieldtype: "Select",
-				label: __("Why she did not buy"),
+				label: __("Why nothing was bought"),
 				options: [
 					"",
 					"Price",
@@ -272,11 +272,11 @@ jewel_clienteling.pos.walk_in = function (panel) {
 					"Other",
 				],
 			},
-			{ fieldtype: "Section Break", label: __("Pieces she liked") },
+			{ fieldtype: "Section Break", label: __("Pieces liked") },
 			{
 				fieldname: "wishlist",
 				fieldtype: "Table",
-				label: __("Pieces she liked"),
+				label: __("Pieces liked"),
 				cannot_add_rows: false,
 				in_place_edit: true,
 				data: [],
