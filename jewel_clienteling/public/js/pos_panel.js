@@ -13,10 +13,13 @@ jewel_clienteling.pos.Panel = class Panel {
 		this.data = null;
 		jewel_clienteling.snapshot.add_styles();
 		this.add_styles();
+		// the launcher sits above the POS in the page's flow, and the panel is a column of the POS's own
+		// grid beside the cart (see dock): neither floats over the items or the cart
+		const $main = $(wrapper).find(".layout-main-section");
 		this.$launcher = $(`<div class="jc-pos-launcher">
 			<button class="btn btn-default btn-sm jc-open-client" style="display:none">${__("Customer Profile")}</button>
 			<button class="btn btn-default btn-sm jc-walk-in">${__("Walk-in")}</button>
-		</div>`).appendTo(wrapper);
+		</div>`).prependTo($main.length ? $main : wrapper);
 		this.$panel = $(`<div class="jc-pos-panel" style="display:none">
 			<div class="jc-pos-panel-bar">
 				<span class="jc-pos-panel-title">${__("Customer Profile")}</span>
@@ -91,12 +94,23 @@ jewel_clienteling.pos.Panel = class Panel {
 
 	open() {
 		if (!this.customer) return;
+		this.dock(true);
 		this.$panel.show();
 		if (!this.data) this.reload();
 	}
 
 	close() {
 		this.$panel.hide();
+		this.dock(false);
+	}
+
+	// The panel becomes the last column of ERPNext's POS grid (items 6/10, cart 4/10 of what is left),
+	// so the item grid narrows to make room instead of being covered.
+	dock(open) {
+		const $app = $(this.wrapper).find(".point-of-sale-app");
+		if (!$app.length) return;
+		if (this.$panel.parent()[0] !== $app[0]) this.$panel.appendTo($app);
+		$app.toggleClass("jc-with-panel", open);
 	}
 
 	reload() {
@@ -219,11 +233,13 @@ jewel_clienteling.pos.Panel = class Panel {
 		const style = document.createElement("style");
 		style.id = "jc-pos-panel-styles";
 		style.textContent = `
-			.jc-pos-launcher { position: fixed; left: 12px; bottom: 12px; z-index: 20; display: flex; gap: 6px; }
-			.jc-pos-panel { position: fixed; left: 12px; top: calc(var(--navbar-height, 48px) + 60px);
-				bottom: 56px; width: min(440px, 42vw); overflow-y: auto; z-index: 20;
-				background: var(--card-bg); border: 1px solid var(--border-color);
-				border-radius: var(--border-radius-lg); box-shadow: var(--shadow-lg); padding: 10px 14px; }
+			.jc-pos-launcher { display: flex; justify-content: flex-end; gap: 6px; padding: 0 1%; }
+			.point-of-sale-app.jc-with-panel {
+				grid-template-columns: repeat(10, minmax(0, 1fr)) clamp(260px, 22vw, 400px); }
+			.point-of-sale-app > .jc-pos-panel { grid-column: 11; grid-row: 1; min-width: 0;
+				min-height: 45rem; height: calc(100vh - 200px); max-height: calc(100vh - 200px);
+				overflow-y: auto; background: var(--card-bg); border: 1px solid var(--border-color);
+				border-radius: var(--border-radius-lg); box-shadow: var(--shadow-base); padding: 10px 14px; }
 			.jc-pos-panel-bar { display: flex; justify-content: space-between; align-items: center; }
 			.jc-pos-panel-title { font-weight: 600; color: var(--text-muted); font-size: var(--text-xs);
 				text-transform: uppercase; }
