@@ -111,6 +111,8 @@ jewel_clienteling.pos.Panel = class Panel {
 		if (!$app.length) return;
 		if (this.$panel.parent()[0] !== $app[0]) this.$panel.appendTo($app);
 		$app.toggleClass("jc-with-panel", open);
+		// on a wide screen the page takes the window's width, so the cart keeps its own width too
+		$(this.wrapper).toggleClass("jc-pos-wide", open);
 	}
 
 	reload() {
@@ -234,6 +236,7 @@ jewel_clienteling.pos.Panel = class Panel {
 		style.id = "jc-pos-panel-styles";
 		style.textContent = `
 			.jc-pos-launcher { display: flex; justify-content: flex-end; gap: 6px; padding: 0 1%; }
+			.jc-pos-wide .page-head .container, .jc-pos-wide .page-body.container { max-width: 100%; }
 			.point-of-sale-app.jc-with-panel {
 				grid-template-columns: repeat(10, minmax(0, 1fr)) clamp(260px, 22vw, 400px); }
 			.point-of-sale-app > .jc-pos-panel { grid-column: 11; grid-row: 1; min-width: 0;
