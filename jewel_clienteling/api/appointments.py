@@ -30,9 +30,9 @@ def book(
 	elif lead:
 		frappe.has_permission("Lead", "read", doc=lead, throw=True)
 	else:
-		frappe.throw(_("Choose her customer or lead."), frappe.MandatoryError, title=_("Appointment"))
+		frappe.throw(_("Choose the customer or lead."), frappe.MandatoryError, title=_("Appointment"))
 	if purpose not in PURPOSES:
-		frappe.throw(_("Choose why she comes."), title=_("Appointment"))
+		frappe.throw(_("Choose the purpose of the visit."), title=_("Appointment"))
 	doc = frappe.get_doc(
 		{
 			"doctype": "Appointment",

@@ -63,7 +63,7 @@ def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> str:
 	frappe.has_permission(invoice_type, "read", invoice, throw=True)
 	name, awarded = loyalty.award_review_bonus(customer, invoice_type, invoice)
 	if not awarded:
-		frappe.msgprint(_("She has had the review bonus for {0} already.").format(invoice))
+		frappe.msgprint(_("The review bonus for {0} was given already.").format(invoice))
 	return name
 
 

@@ -30,6 +30,7 @@ QUEUE_FIELDS = [
 	"channel",
 	"phone",
 	"message",
+	"held_reason",
 	"assigned_to",
 	"reference_doctype",
 	"reference_name",
@@ -63,7 +64,7 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 	automatic = channels.automatic_channels()
 	groups: dict[str, dict] = {}
 	for row in rows:
-		if channels.sends_by_itself(row, automatic):
+		if not row.held_reason and channels.sends_by_itself(row, automatic):
 			continue  # a job sends it; nobody needs to
 		row.whatsapp_link = channels.manual_link(row, region)
 		key = row.assigned_to or ""
@@ -154,6 +155,6 @@ def _check_marketing_consent(customer: str) -> None:
 	if not channel:
 		frappe.throw(
 			_(
-				"She has not agreed to marketing messages (or asked not to be contacted), so this cannot be sent."
+				"The customer has not agreed to marketing messages (or asked not to be contacted), so this cannot be sent."
 			)
 		)

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
-from jinja2 import TemplateSyntaxError, nodes
+from jinja2 import TemplateSyntaxError, Undefined, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -180,12 +181,31 @@ class MessageEnvironment(ImmutableSandboxedEnvironment):
 		return {"*": operator.mul, "%": operator.mod}[op](left, right)
 
 
+# the names a render printed while they had no value (one list per render, safe across threads)
+_PRINTED_EMPTY: ContextVar[list | None] = ContextVar("jc_printed_empty", default=None)
+
+
+class MissingWord(Undefined):
+	"""A variable with no value. Tested (`{% if x %}`, `|default`) it is simply false; printed, it
+	renders empty and is written down, as a word the message needed and did not have."""
+
+	__slots__ = ()
+
+	def __str__(self) -> str:
+		printed = _PRINTED_EMPTY.get()
+		if printed is not None and self._undefined_name not in printed:
+			printed.append(self._undefined_name)
+		return ""
+
+
 def _finalize(value):
 	return "" if value is None else value
 
 
 def _make_environment() -> MessageEnvironment:
-	env = MessageEnvironment(autoescape=False, finalize=_finalize, keep_trailing_newline=False)
+	env = MessageEnvironment(
+		autoescape=False, finalize=_finalize, keep_trailing_newline=False, undefined=MissingWord
+	)
 	env.globals.clear()
 	env.filters = {name: env.filters[name] for name in FILTERS}
 	return env
@@ -311,11 +331,26 @@ def compile_template(source: str, names: Iterable[str] = NAMES):
 
 def render(template, context: Mapping[str, Any]) -> str:
 	"""A compiled template's words for this context (only its known variables are handed over)."""
-	variables = {name: value for name, value in context.items() if name in NAMES}
+	return render_draft(template, context)[0]
+
+
+def render_draft(template, context: Mapping[str, Any]) -> tuple[str, list[str]]:
+	"""A compiled template's words for this context, and the names it printed that had no value
+	(missing, None or blank), in the order met: each a word the customer would find missing."""
+	variables = {name: value for name, value in context.items() if name in NAMES and not _blank(value)}
+	printed: list[str] = []
+	token = _PRINTED_EMPTY.set(printed)
 	try:
-		return template.render(variables).strip()
+		return template.render(variables).strip(), printed
 	except (TemplateError, ArithmeticError, TypeError, ValueError, LookupError, RecursionError) as error:
 		raise RenderFailed(f"{type(error).__name__}: {error}") from None
+	finally:
+		_PRINTED_EMPTY.reset(token)
+
+
+def _blank(value: Any) -> bool:
+	"""No value at all: None, or text of nothing but spaces (0 and an empty list are values)."""
+	return value is None or (isinstance(value, str) and not value.strip())
 
 
 def render_text(source: str, context: Mapping[str, Any]) -> str:

@@ -61,3 +61,9 @@ SEAMS: tuple[tuple[str, re.Pattern], ...] = tuple(
 def seams(message: str) -> list[str]:
 	"""The names of the seams in a message, in SEAMS order; empty when it reads as a person wrote it."""
 	return [name for name, pattern in SEAMS if pattern.search(message or "")]
+
+
+def must_wait(missing: Iterable[str], message: str) -> bool:
+	"""A drafted message that printed a variable with no value, or shows a seam, never goes out by
+	itself: it waits in the associate's queue, with the reason, for her to put the words right."""
+	return bool(message) and (any(True for _name in missing) or bool(seams(message)))

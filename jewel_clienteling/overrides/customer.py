@@ -14,7 +14,7 @@ CHANNELS = ("whatsapp", "sms", "email")
 
 def validate(doc, method=None):
 	if doc.get("jc_referred_by") and doc.jc_referred_by == doc.name:
-		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
+		frappe.throw(_("A customer cannot refer themselves."), title=_("Referred By"))
 	if doc.is_new() and not doc.get("jc_home_store"):
 		doc.jc_home_store = store_access.home_store_for_new()
 	if doc.has_value_changed("jc_referred_by"):

@@ -92,7 +92,10 @@ def share(
 	"""Record the share, sign its link and queue the message. Returns the share, the link, and the
 	message's status (Skipped with the reason when she has not consented)."""
 	if selection not in rules.SELECTIONS:
-		frappe.throw(_("Choose pieces, an item group or new arrivals in her category."), title=_("Catalogue"))
+		frappe.throw(
+			_("Choose pieces, an item group or new arrivals in the customer's category."),
+			title=_("Catalogue"),
+		)
 	codes, group = selection_items(customer, selection, items, item_group)
 	if not codes:
 		frappe.throw(_("There are no pieces to share in this selection."), title=_("Catalogue"))

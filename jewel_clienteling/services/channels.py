@@ -99,7 +99,7 @@ def send_email(row, customer) -> str:
 	attempts = cint(row.attempts) + 1
 	if not customer.email_id:
 		return claims.finish(
-			row, "Failed", _("She has no email address."), code="no_email", attempts=attempts
+			row, "Failed", _("The customer has no email address."), code="no_email", attempts=attempts
 		)
 	if not (row.message or "").strip():
 		return claims.finish(row, "Failed", _("The message is empty."), code="empty_body", attempts=attempts)
@@ -126,7 +126,7 @@ def send_sms(row, customer) -> str:
 	attempts = cint(row.attempts) + 1
 	if not row.phone:
 		return claims.finish(
-			row, "Failed", _("She has no mobile number."), code="no_phone", attempts=attempts
+			row, "Failed", _("The customer has no mobile number."), code="no_phone", attempts=attempts
 		)
 	try:
 		frappe.db.savepoint("jc_send_sms")

@@ -26,6 +26,8 @@ def claim(token: str, now, channel: str, reasons: list[str] | None = None, limit
 		# nothing past its shelf life is sent, even before the daily expiry has withdrawn it
 		& (outreach.expires_on.isnull() | (outreach.expires_on >= now.date()))
 		& outreach.wa_message_id.isnull()
+		# a draft with a word missing waits for the associate: no sender takes it
+		& (outreach.held_reason.isnull() | (outreach.held_reason == ""))
 		& (outreach.send_after.isnull() | (outreach.send_after <= now))
 		& (outreach.next_attempt_on.isnull() | (outreach.next_attempt_on <= now))
 		& (outreach.claimed_until.isnull() | (outreach.claimed_until < now))

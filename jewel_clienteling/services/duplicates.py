@@ -117,7 +117,10 @@ def rekey(customer: str) -> dict:
 				frappe.db.set_value(
 					doctype,
 					row.name,
-					{"status": "Skipped", "skip_reason": _("Her records were merged; she hears it once.")},
+					{
+						"status": "Skipped",
+						"skip_reason": _("The customer's records were merged; the message goes out once."),
+					},
 				)
 				done["outreach_skipped"] += 1
 	return done

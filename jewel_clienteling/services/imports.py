@@ -68,9 +68,9 @@ def resolve_customer(doc, mobile_field: str = "import_mobile") -> None:
 		doc.customer = _customer_by_mobile(doc.get(mobile_field), doc.get("customer_name"))
 	if privacy.is_erased(doc.customer):
 		frappe.throw(
-			_(
-				"{0}'s clienteling data was erased at her request: a spreadsheet does not bring it back."
-			).format(doc.customer),
+			_("{0}'s clienteling data was erased on request: a spreadsheet does not bring it back.").format(
+				doc.customer
+			),
 			title=_("Customer"),
 		)
 
@@ -78,7 +78,7 @@ def resolve_customer(doc, mobile_field: str = "import_mobile") -> None:
 def _customer_by_mobile(typed: str | None, name: str | None) -> str:
 	typed = " ".join(str(typed or "").split())
 	if not typed:
-		frappe.throw(_("Give the customer's ID or her mobile number."), frappe.MandatoryError, _("Customer"))
+		frappe.throw(_("Give the customer's ID or mobile number."), frappe.MandatoryError, _("Customer"))
 	region = clienteling_settings.get_settings().default_region or "IN"
 	phone = normalise_phone(typed, region)
 	if not phone:
@@ -87,7 +87,7 @@ def _customer_by_mobile(typed: str | None, name: str | None) -> str:
 	if not match.customer:
 		frappe.throw(
 			_(
-				"No customer has the mobile number {0}. Add her as a customer first, or give her Customer ID."
+				"No customer has the mobile number {0}. Add the customer first, or give the Customer ID."
 			).format(typed),
 			frappe.DoesNotExistError,
 			_("Mobile"),

@@ -38,6 +38,7 @@ INSERT_FIELDS = (
 	"purpose",
 	"status",
 	"skip_reason",
+	"held_reason",
 	"due_date",
 	"expires_on",
 	"send_after",
@@ -56,10 +57,10 @@ INSERT_FIELDS = (
 
 def skip_text(code: str) -> str:
 	return {
-		rules.SKIP_DO_NOT_CONTACT: _("She asked not to be contacted."),
+		rules.SKIP_DO_NOT_CONTACT: _("The customer asked not to be contacted."),
 		rules.SKIP_NO_CONSENT: _("No consent to marketing messages on any channel."),
-		rules.SKIP_UNREACHABLE: _("No phone number or email to reach her on."),
-		rules.SKIP_FREQUENCY_CAP: _("Another message reaches her within the frequency cap."),
+		rules.SKIP_UNREACHABLE: _("No phone number or email to reach the customer on."),
+		rules.SKIP_FREQUENCY_CAP: _("Another message reaches the customer within the frequency cap."),
 		rules.SKIP_SUPERSEDED: _("A more important message replaced this one within the frequency cap."),
 	}.get(code, code)
 
@@ -177,6 +178,7 @@ class Queue:
 				None,
 				None,
 			)
+			held = None
 			code = lifecycle.stale_reason(candidate.reason, candidate.step, candidate.due_date, expires)
 			skip_reason = stale_text(code, expires)
 		elif decision.plan:
@@ -193,14 +195,16 @@ class Queue:
 			template = candidate.context.get("outreach_template") or self.drafter.pick(
 				candidate.reason, candidate.step, candidate.context.get("occasion_type") or ""
 			)
-			message = self.drafter.draft(template, context)
+			draft = self.drafter.compose(template, context)
+			# a word missing where one was needed: no sender takes it, the associate puts it right
+			message, held = draft.message, draft.wait_reason
 			send_after = rules.send_after(candidate.due_date, self.now, *self.quiet)
 			channel, skip_reason = decision.channel, None
 		else:
 			self.skipped += 1
 			status, template, message, send_after, channel = lifecycle.SKIPPED, None, "", None, None
 			skip_reason = skip_text(decision.skip_reason)
-			context = None
+			context, held = None, None
 		return (
 			frappe.generate_hash(length=12),
 			self.now,
@@ -216,6 +220,7 @@ class Queue:
 			candidate.purpose,
 			status,
 			skip_reason,
+			held,
 			candidate.due_date,
 			expires,
 			send_after,

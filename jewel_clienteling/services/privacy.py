@@ -197,7 +197,7 @@ def _anonymise_consent(customer: str, before, subject: str) -> int:
 				before.get(f"jc_{key}_opt_in_on") or now,
 				before.get(f"jc_{key}_opt_in_via") or _("In store"),
 			)
-		_consent_row(subject, channel, 0, now, _("Erasure of her data"))
+		_consent_row(subject, channel, 0, now, _("Erasure of the customer's data"))
 	change = DocType("Consent Change")
 	rows = frappe.db.count("Consent Change", {"customer": customer})
 	(
@@ -278,7 +278,7 @@ def _redact_outreach(customer: str, names: list[str]) -> int:
 	(
 		frappe.qb.update(outreach)
 		.set(outreach.status, lifecycle.SKIPPED)
-		.set(outreach.skip_reason, _("Her data was erased at her request."))
+		.set(outreach.skip_reason, _("The customer's data was erased on request."))
 		.where((outreach.customer == customer) & outreach.status.isin(lifecycle.OPEN))
 		.run()
 	)

@@ -2,11 +2,13 @@
 save and rendered in the app's own sandbox (domain/rendering.py), never with Frappe's Jinja, whose
 globals reach the database, mail and the network while jobs run as Administrator."""
 
+from dataclasses import dataclass, field
+
 import frappe
 from frappe import _
 
 from jewel_clienteling.domain import rendering as text
-from jewel_clienteling.domain.templates import TemplateChoice, pick_template
+from jewel_clienteling.domain.templates import TemplateChoice, must_wait, pick_template, seams
 
 # {name} the word, {allowed} what a message may say, {detail} Jinja's own words, {most} a limit; each
 # sentence is a lambda, so it is translated when asked for, in the user's language
@@ -86,6 +88,25 @@ def log_broken(kind: str, name: str, error: Exception) -> None:
 	)
 
 
+@dataclass(frozen=True)
+class Draft:
+	message: str = ""
+	missing: tuple[str, ...] = field(default_factory=tuple)  # variables printed with no value
+
+	@property
+	def wait_reason(self) -> str | None:
+		"""Why this draft waits for the associate instead of going out by itself; None when it may."""
+		if not must_wait(self.missing, self.message):
+			return None
+		if self.missing:
+			return _(
+				"Waiting for you: the message has nothing where {0} should be. Put the words in, then send it."
+			).format(", ".join(self.missing))
+		return _("Waiting for you: the message does not read well ({0}). Check it, then send it.").format(
+			", ".join(seams(self.message))
+		)
+
+
 class Drafter:
 	"""Loads the enabled templates once and compiles each once, for a whole planning run."""
 
@@ -106,17 +127,22 @@ class Drafter:
 		return pick_template(self.choices, reason, step, occasion_type)
 
 	def draft(self, template: str | None, context: dict) -> str:
-		"""The message, or "" when there is no template or it fails; the associate then writes it.
+		"""The message, or "" when there is no template or it fails; the associate then writes it."""
+		return self.compose(template, context).message
+
+	def compose(self, template: str | None, context: dict) -> Draft:
+		"""The message and the words it lacks; an empty Draft when there is no template or it fails.
 		A template refused or failing (even one saved before it would be refused) is logged once and
 		never stops the run."""
 		compiled = self._compiled(template)
 		if compiled is None:
-			return ""
+			return Draft()
 		try:
-			return text.render(compiled, context)
+			message, missing = text.render_draft(compiled, context)
 		except text.RenderFailed as error:
 			self._broken(template, error)
-			return ""
+			return Draft()
+		return Draft(message, tuple(missing))
 
 	def _compiled(self, template: str | None):
 		if not template or template in self.broken or template not in self.sources:

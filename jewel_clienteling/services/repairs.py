@@ -28,7 +28,7 @@ def explain(error: rules.RepairError) -> str:
 			"A repair moves one step at a time: Received, Estimated, Approved, At Workshop, Ready, Delivered."
 		),
 		"step_back": _("A repair cannot go back a step."),
-		"cancel_reason_missing": _("Say why the repair is cancelled; she will ask."),
+		"cancel_reason_missing": _("Say why the repair is cancelled; the customer will ask."),
 		"weight_out_missing": _("Weigh the piece before handing it over: Weight Out is empty."),
 		"acknowledgement_missing": _(
 			"The weight changed beyond the tolerance: a Clienteling Manager must acknowledge it before delivery."
@@ -67,7 +67,7 @@ def resolve_customer(ticket) -> None:
 	region = _settings().default_region or "IN"
 	phone = outreach_rules.normalise_phone(ticket.walk_in_phone, region)
 	if not phone:
-		frappe.throw(_("{0} is not a phone number we can reach her on.").format(ticket.walk_in_phone))
+		frappe.throw(_("{0} is not a phone number we can reach.").format(ticket.walk_in_phone))
 	match = find_customer(phone, name)
 	if match.customer:
 		ticket.customer = match.customer
@@ -165,7 +165,7 @@ def check_move(ticket, previous: str) -> None:
 			frappe.throw(_("Give the estimate before moving to Estimated."))
 		if ticket.status == rules.STATUS_APPROVED:
 			if not ticket.approved_via:
-				frappe.throw(_("How did she approve the estimate? Fill Approved Via."))
+				frappe.throw(_("How did the customer approve the estimate? Fill Approved Via."))
 			ticket.approved_on = now_datetime()
 		if ticket.status == rules.STATUS_AT_WORKSHOP:
 			if not ticket.workshop:

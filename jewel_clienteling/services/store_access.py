@@ -58,7 +58,7 @@ def check_referrer(referrer: str | None) -> None:
 	credited."""
 	if referrer and not may_see_customer(referrer):
 		frappe.throw(
-			_("Choose who referred her among your store's customers."),
+			_("Choose who referred this customer among your store's customers."),
 			frappe.PermissionError,
 			title=_("Referred By"),
 		)

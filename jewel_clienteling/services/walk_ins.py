@@ -35,7 +35,7 @@ def explain(error: rules.WalkInError) -> str:
 		"budget_negative": _("The budget cannot be negative."),
 		"budget_too_large": _("That budget is not possible; check the number of zeros."),
 		"follow_up_before_visit": _("The follow-up cannot be before the visit."),
-		"wishlist_row_empty": _("Each piece she liked needs an item or a description."),
+		"wishlist_row_empty": _("Each piece liked needs an item or a description."),
 	}.get(error.reason, error.reason)
 
 
@@ -61,18 +61,22 @@ def check(visit) -> None:
 		phone = outreach_rules.normalise_phone(visit.mobile, _region())
 		if not phone:
 			frappe.throw(
-				_("{0} is not a mobile number we can reach her on.").format(frappe.bold(visit.mobile)),
+				_("{0} is not a mobile number we can reach.").format(frappe.bold(visit.mobile)),
 				title=_("Mobile"),
 			)
 		visit.mobile = phone
 	elif not visit.customer:
 		frappe.throw(
-			_("Give her mobile number: it is how she is found next time and how the associate follows up."),
+			_(
+				"Give a mobile number: it is how the visitor is found next time and how the associate follows up."
+			),
 			frappe.MandatoryError,
 			title=_("Mobile"),
 		)
 	if not visit.customer and not visit.visitor_name:
-		frappe.throw(_("Give her name, or choose her customer."), frappe.MandatoryError, title=_("Name"))
+		frappe.throw(
+			_("Give the visitor's name, or choose the customer."), frappe.MandatoryError, title=_("Name")
+		)
 	try:
 		budget = rules.check_budget(visit.budget)
 		kept = []
@@ -100,7 +104,7 @@ def check(visit) -> None:
 	if visit.occasion_date:
 		visit.occasion_date = getdate(visit.occasion_date)  # a date that cannot be is refused in words
 	if visit.referred_by and visit.referred_by == visit.customer:
-		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
+		frappe.throw(_("A customer cannot refer themselves."), title=_("Referred By"))
 	store_access.check_referrer(visit.referred_by)
 	visit.store = visit.store or store_access.home_store_for_new()
 
@@ -122,7 +126,7 @@ def match_customer(visit) -> None:
 		visit.flags.other_stores = match  # flagged for the managers once the visit is saved
 	visit.customer_name = frappe.db.get_value("Customer", visit.customer, "customer_name")
 	if visit.referred_by and visit.referred_by == visit.customer:
-		frappe.throw(_("A customer cannot refer herself."), title=_("Referred By"))
+		frappe.throw(_("A customer cannot refer themselves."), title=_("Referred By"))
 
 
 def _make_customer(visit) -> str:
@@ -291,7 +295,7 @@ def plan_follow_up(visit) -> dict:
 	elif row:
 		status = _("Not planned: {0}").format(row.skip_reason or _(row.status))
 	else:
-		status = _("Not planned: she is not a customer the shop writes to.")
+		status = _("Not planned: the shop does not write to this customer.")
 	visit.db_set(
 		{"outreach": row.name if row else None, "follow_up_on": due, "follow_up_status": status},
 		update_modified=False,

@@ -57,7 +57,7 @@ CUSTOMER_FIELDS = [
 	{
 		"fieldname": "jc_snapshot_html",
 		"fieldtype": "HTML",
-		"label": "Her Snapshot",
+		"label": "Customer Snapshot",
 		"insert_after": "jc_clienteling_tab",
 	},
 	{

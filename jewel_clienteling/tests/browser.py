@@ -135,8 +135,8 @@ class Browser:
 		self._playwright = sync_playwright().start()
 		self._browser = self._playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
 
-	def login(self, user: str):
-		context = self._browser.new_context(viewport={"width": 1440, "height": 900}, locale="en-US")
+	def login(self, user: str, width: int = 1440, height: int = 900):
+		context = self._browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
 		context.set_default_timeout(TIMEOUT_MS)
 		page = context.new_page()
 		# uncaught exceptions in the desk's JavaScript (ours included) fail the test

@@ -86,6 +86,16 @@ def her() -> dict:
 	return {"name": name, "customer_name": customer_name, "repair": ticket.name}
 
 
+def overlap(a: dict, b: dict) -> bool:
+	"""Whether two bounding boxes share any area (touching edges do not)."""
+	return (
+		a["x"] < b["x"] + b["width"]
+		and b["x"] < a["x"] + a["width"]
+		and a["y"] < b["y"] + b["height"]
+		and b["y"] < a["y"] + a["height"]
+	)
+
+
 @unittest.skipIf(REASON, f"browser tests skipped: {REASON}")
 class TestAtTheCounterAndTheDesk(FrappeTestCase):
 	@classmethod
@@ -185,8 +195,8 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 		self.browser.press_primary(page)
 		page.locator(".jc-sale-capture").filter(has_text="Rahul").wait_for()
 
-		# the sale itself, through ERPNext's own screens, with her profile put aside
-		page.click(".jc-pos-panel .jc-close")
+		# the sale itself, through ERPNext's own screens, her profile still open beside them
+		self.assertTrue(page.locator(".jc-pos-panel").is_visible())
 		page.click(f'.item-wrapper[data-item-code="{PRICED_ITEM}"]')
 		page.locator(f'.cart-item-wrapper:has-text("{PRICED_ITEM}")').first.wait_for()
 		page.locator(".checkout-btn").first.click()
@@ -272,6 +282,55 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 		)
 		self.assertEqual([(row.status, row.assigned_to) for row in follow_up], [("Planned", ASSOCIATE)])
 
+	def test_the_profile_sits_beside_the_items_and_the_cart_at_both_screen_sizes(self):
+		for width, height in ((1366, 768), (1920, 1080)):
+			page = self.browser.login(ASSOCIATE, width, height)
+			self.browser.open(page, "/app/point-of-sale")
+			page.wait_for_selector(".customer-cart-container .customer-field input")
+			page.locator(f'.item-wrapper[data-item-code="{PRICED_ITEM}"]').wait_for()
+			self.pick_customer(page)
+			panel = page.locator(".jc-pos-panel")
+			panel.locator(f'.jc-snapshot[data-customer="{self.customer["name"]}"]').wait_for()
+			page.wait_for_timeout(300)  # the grid settles into its new columns
+			self.browser.screenshot(page, f"profile-beside-the-sale-{width}x{height}")
+
+			boxes = {
+				"panel": panel.bounding_box(),
+				"item grid": page.locator(".items-selector").bounding_box(),
+				"cart": page.locator(".customer-cart-container").bounding_box(),
+				"launcher": page.locator(".jc-pos-launcher").bounding_box(),
+			}
+			for name, box in boxes.items():
+				self.assertIsNotNone(box, f"{name} is not on the page at {width}x{height}")
+			for other in ("item grid", "cart", "launcher"):
+				self.assertFalse(
+					overlap(boxes["panel"], boxes[other]),
+					f"at {width}x{height} the profile {boxes['panel']} covers the {other} {boxes[other]}",
+				)
+			for other in ("item grid", "cart"):
+				self.assertFalse(overlap(boxes["launcher"], boxes[other]), f"the launcher covers the {other}")
+			# side by side, each wide enough to use, all within the window
+			self.assertLessEqual(boxes["item grid"]["x"] + boxes["item grid"]["width"], boxes["cart"]["x"])
+			self.assertLessEqual(boxes["cart"]["x"] + boxes["cart"]["width"], boxes["panel"]["x"])
+			self.assertLessEqual(boxes["panel"]["x"] + boxes["panel"]["width"], width)
+			self.assertGreaterEqual(boxes["panel"]["width"], 250)
+			self.assertGreaterEqual(boxes["item grid"]["width"], 450)
+			self.assertGreaterEqual(boxes["cart"]["width"], 300)
+
+			# a note's time reads as words, not as markup
+			notes = panel.locator('[data-section="notes"]').inner_text()
+			self.assertIn("Prefers antique finish", notes)
+			self.assertNotIn("frappe-timestamp", notes)
+			self.assertNotIn("<span", notes)
+			self.assertNotIn("Her Profile", page.locator(".jc-pos-launcher").inner_text())
+
+			# the cashier picks an item with the profile open: it reaches the cart
+			page.click(f'.item-wrapper[data-item-code="{PRICED_ITEM}"]')
+			page.locator(f'.cart-item-wrapper:has-text("{PRICED_ITEM}")').first.wait_for()
+			self.assertTrue(panel.is_visible())
+			self.browser.screenshot(page, f"item-in-the-cart-profile-open-{width}x{height}")
+			page.context.close()
+
 	def test_her_snapshot_on_the_customer_form(self):
 		page = self.browser.login(ASSOCIATE)
 		self.browser.open(page, f"/app/customer/{self.customer['name']}")
@@ -279,6 +338,12 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 		snapshot = page.locator(f'.jc-snapshot[data-customer="{self.customer["name"]}"]')
 		snapshot.wait_for()
 		self.assertIn("Polki bangle, loose stone", snapshot.inner_text())
+		notes = snapshot.locator('[data-section="notes"]').inner_text()
+		self.assertIn("Prefers antique finish", notes)
+		self.assertNotIn("frappe-timestamp", notes)
+		self.assertNotIn(
+			"Her Clienteling Data", page.locator(".page-head .page-actions").first.text_content()
+		)
 		self.browser.screenshot(page, "customer-form")
 
 	def test_manager_sees_the_workspace_and_the_calendar(self):

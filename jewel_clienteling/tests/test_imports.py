@@ -70,7 +70,7 @@ class TestImportSheets(FrappeTestCase):
 		self.assert_refused(log, 8, "14-02-88: write the year in full")
 		self.assert_refused(log, 9, "12345 is not a mobile number we can read.")
 		self.assert_refused(log, 10, "Give the date of the occasion")
-		self.assert_refused(log, 11, "Give the customer's ID or her mobile number.")
+		self.assert_refused(log, 11, "Give the customer's ID or mobile number.")
 		# the same occasion typed another way is the one already there, untouched
 		self.assertEqual(log[12].docname, log[2].docname)
 		self.assertEqual(frappe.db.get_value("Occasion", log[2].docname, "notes"), "Likes rose gold")
@@ -140,7 +140,7 @@ class TestImportSheets(FrappeTestCase):
 		self.assertEqual(status, "Partial Success")
 		self.assert_landed(log, [2, 3, 4, 7])
 		self.assert_refused(log, 5, "Ring Size (right ring finger) is already recorded as 12, not 14")
-		self.assert_refused(log, 6, "Say what she prefers")
+		self.assert_refused(log, 6, "Say what the customer prefers")
 		self.assertEqual(log[3].docname, suggested.name)
 		self.assertEqual(log[7].docname, log[4].docname)
 		rows = {
@@ -279,7 +279,7 @@ class TestImportSheets(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Customer Note", log[2].docname, "customer"), daughter)
 		self.assert_refused(log, 3, "2 customers share the mobile number")
 		self.assertIn(mother, log[3].text)
-		self.assert_refused(log, 4, "was erased at her request")
+		self.assert_refused(log, 4, "was erased on request")
 		self.assertEqual(
 			{who: sheets.records("Customer Note", who) for who in (mother, daughter, erased)},
 			{mother: [], daughter: [log[2].docname], erased: []},

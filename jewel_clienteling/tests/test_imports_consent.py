@@ -73,7 +73,7 @@ class TestConsentSheet(FrappeTestCase):
 		for row, words in {
 			4: "The newer choice stands; this row was not imported.",
 			5: "Consent must say Yes or No (or Opted in / Opted out), not <strong>Maybe</strong>.",
-			6: "Say when she gave or withdrew this consent",
+			6: "Say when the customer gave or withdrew this consent",
 			7: "Via must be one of In store, WhatsApp, SMS, Email, Website, Phone call, Paper form",
 			8: "is a day still to come.",
 		}.items():

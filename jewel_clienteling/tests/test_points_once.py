@@ -19,7 +19,7 @@ from jewel_clienteling.tests.test_loyalty_ledger import NECKLACE, RING, SETTINGS
 from jewel_clienteling.tests.test_loyalty_statements import erpnext_program
 
 PROBE = "jewel_clienteling.tests.loyalty_probe"
-ALREADY = "already"  # in "She has had the review bonus for … already."
+ALREADY = "already"  # in "The review bonus for … was given already."
 
 
 def commit() -> None:

@@ -8,16 +8,16 @@ frappe.ui.form.on("Customer", {
 		jc_render_snapshot(frm);
 		if (frm.is_new() || !frappe.user.has_role(["Clienteling Manager", "System Manager"])) return;
 		const group = __("Privacy");
-		frm.add_custom_button(__("Export Her Clienteling Data"), () => jc_export(frm), group);
+		frm.add_custom_button(__("Export Clienteling Data"), () => jc_export(frm), group);
 		if (!frm.doc.jc_erased_on) {
-			frm.add_custom_button(__("Erase Her Clienteling Data"), () => jc_erase(frm), group);
+			frm.add_custom_button(__("Erase Clienteling Data"), () => jc_erase(frm), group);
 		}
 	},
 });
 
 function jc_export(frm) {
 	frappe.prompt(
-		{ fieldname: "request_reference", fieldtype: "Data", label: __("Her Request (reference)") },
+		{ fieldname: "request_reference", fieldtype: "Data", label: __("Customer's Request (reference)") },
 		(values) => {
 			frappe
 				.call({
@@ -34,14 +34,14 @@ function jc_export(frm) {
 					URL.revokeObjectURL(link.href);
 				});
 		},
-		__("Export Her Clienteling Data"),
+		__("Export Clienteling Data"),
 		__("Download")
 	);
 }
 
 function jc_erase(frm) {
 	const dialog = new frappe.ui.Dialog({
-		title: __("Erase Her Clienteling Data"),
+		title: __("Erase Clienteling Data"),
 		fields: [
 			{
 				fieldtype: "HTML",
@@ -49,12 +49,12 @@ function jc_erase(frm) {
 					"Her occasions, preferences, notes, messages and consent details are erased, and she is not contacted again. Her invoices, loyalty points and repair tickets stay, as the law and the books need them. This cannot be undone."
 				)}</p>`,
 			},
-			{ fieldname: "request_reference", fieldtype: "Data", label: __("Her Request (reference)") },
+			{ fieldname: "request_reference", fieldtype: "Data", label: __("Customer's Request (reference)") },
 			{
 				fieldname: "confirm_name",
 				fieldtype: "Data",
 				reqd: 1,
-				label: __("Type her name to confirm: {0}", [frappe.utils.escape_html(frm.doc.customer_name)]),
+				label: __("Type the customer's name to confirm: {0}", [frappe.utils.escape_html(frm.doc.customer_name)]),
 			},
 		],
 		primary_action_label: __("Erase"),
@@ -67,7 +67,7 @@ function jc_erase(frm) {
 				})
 				.then(() => {
 					dialog.hide();
-					frappe.show_alert({ message: __("Her clienteling data was erased."), indicator: "green" });
+					frappe.show_alert({ message: __("The clienteling data was erased."), indicator: "green" });
 					frm.reload_doc();
 				});
 		},

@@ -46,7 +46,7 @@ frappe.provide("jewel_clienteling.moments");
 						const result = r.message || {};
 						frappe.show_alert({
 							message: result.reminders && result.reminders.length
-								? __("Booked. She will be reminded: {0}.", [result.reminders.map((s) => __(s)).join(", ")])
+								? __("Booked. Reminders: {0}.", [result.reminders.map((s) => __(s)).join(", ")])
 								: __("Booked."),
 							indicator: "green",
 						});

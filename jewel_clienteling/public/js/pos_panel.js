@@ -13,13 +13,16 @@ jewel_clienteling.pos.Panel = class Panel {
 		this.data = null;
 		jewel_clienteling.snapshot.add_styles();
 		this.add_styles();
+		// the launcher sits above the POS in the page's flow, and the panel is a column of the POS's own
+		// grid beside the cart (see dock): neither floats over the items or the cart
+		const $main = $(wrapper).find(".layout-main-section");
 		this.$launcher = $(`<div class="jc-pos-launcher">
-			<button class="btn btn-default btn-sm jc-open-client" style="display:none">${__("Her Profile")}</button>
+			<button class="btn btn-default btn-sm jc-open-client" style="display:none">${__("Customer Profile")}</button>
 			<button class="btn btn-default btn-sm jc-walk-in">${__("Walk-in")}</button>
-		</div>`).appendTo(wrapper);
+		</div>`).prependTo($main.length ? $main : wrapper);
 		this.$panel = $(`<div class="jc-pos-panel" style="display:none">
 			<div class="jc-pos-panel-bar">
-				<span class="jc-pos-panel-title">${__("Her Profile")}</span>
+				<span class="jc-pos-panel-title">${__("Customer Profile")}</span>
 				<button class="btn btn-xs btn-default jc-close" title="${__("Close")}">×</button>
 			</div>
 			<div class="jc-pos-actions"></div>
@@ -91,12 +94,25 @@ jewel_clienteling.pos.Panel = class Panel {
 
 	open() {
 		if (!this.customer) return;
+		this.dock(true);
 		this.$panel.show();
 		if (!this.data) this.reload();
 	}
 
 	close() {
 		this.$panel.hide();
+		this.dock(false);
+	}
+
+	// The panel becomes the last column of ERPNext's POS grid (items 6/10, cart 4/10 of what is left),
+	// so the item grid narrows to make room instead of being covered.
+	dock(open) {
+		const $app = $(this.wrapper).find(".point-of-sale-app");
+		if (!$app.length) return;
+		if (this.$panel.parent()[0] !== $app[0]) this.$panel.appendTo($app);
+		$app.toggleClass("jc-with-panel", open);
+		// on a wide screen the page takes the window's width, so the cart keeps its own width too
+		$(this.wrapper).toggleClass("jc-pos-wide", open);
 	}
 
 	reload() {
@@ -152,7 +168,7 @@ jewel_clienteling.pos.Panel = class Panel {
 				{
 					fieldname: "jc_recipient_relation",
 					fieldtype: "Select",
-					label: __("Her relation to the customer"),
+					label: __("Recipient's relation to the customer"),
 					options: frappe.meta.get_docfield(frm.doctype, "jc_recipient_relation").options,
 					default: frm.doc.jc_recipient_relation,
 				},
@@ -186,20 +202,20 @@ jewel_clienteling.pos.Panel = class Panel {
 		const points = (this.data && this.data.profile.jc_loyalty_points) || 0;
 		if (!frm) return;
 		if (points <= 0) {
-			frappe.msgprint(__("She has no points to redeem yet."));
+			frappe.msgprint(__("No points to redeem yet."));
 			return;
 		}
 		frappe.prompt(
 			{
 				fieldname: "points",
 				fieldtype: "Int",
-				label: __("Points to redeem (she has {0})", [points]),
+				label: __("Points to redeem ({0} available)", [points]),
 				default: frm.doc.jc_redeem_points || points,
 				reqd: 1,
 			},
 			(values) => {
 				if (values.points < 0 || values.points > points) {
-					frappe.msgprint(__("She can redeem between 0 and {0} points.", [points]));
+					frappe.msgprint(__("Redeem between 0 and {0} points.", [points]));
 					return;
 				}
 				frm.set_value("jc_redeem_points", values.points).then(() => {
@@ -219,11 +235,14 @@ jewel_clienteling.pos.Panel = class Panel {
 		const style = document.createElement("style");
 		style.id = "jc-pos-panel-styles";
 		style.textContent = `
-			.jc-pos-launcher { position: fixed; left: 12px; bottom: 12px; z-index: 20; display: flex; gap: 6px; }
-			.jc-pos-panel { position: fixed; left: 12px; top: calc(var(--navbar-height, 48px) + 60px);
-				bottom: 56px; width: min(440px, 42vw); overflow-y: auto; z-index: 20;
-				background: var(--card-bg); border: 1px solid var(--border-color);
-				border-radius: var(--border-radius-lg); box-shadow: var(--shadow-lg); padding: 10px 14px; }
+			.jc-pos-launcher { display: flex; justify-content: flex-end; gap: 6px; padding: 0 1%; }
+			.jc-pos-wide .page-head .container, .jc-pos-wide .page-body.container { max-width: 100%; }
+			.point-of-sale-app.jc-with-panel {
+				grid-template-columns: repeat(10, minmax(0, 1fr)) clamp(260px, 22vw, 400px); }
+			.point-of-sale-app > .jc-pos-panel { grid-column: 11; grid-row: 1; min-width: 0;
+				min-height: 45rem; height: calc(100vh - 200px); max-height: calc(100vh - 200px);
+				overflow-y: auto; background: var(--card-bg); border: 1px solid var(--border-color);
+				border-radius: var(--border-radius-lg); box-shadow: var(--shadow-base); padding: 10px 14px; }
 			.jc-pos-panel-bar { display: flex; justify-content: space-between; align-items: center; }
 			.jc-pos-panel-title { font-weight: 600; color: var(--text-muted); font-size: var(--text-xs);
 				text-transform: uppercase; }
@@ -240,12 +259,12 @@ jewel_clienteling.pos.walk_in = function (panel) {
 		title: __("Walk-in"),
 		size: "large",
 		fields: [
-			{ fieldname: "visitor_name", fieldtype: "Data", label: __("Her name"), reqd: 1 },
+			{ fieldname: "visitor_name", fieldtype: "Data", label: __("Name"), reqd: 1 },
 			{ fieldname: "mobile", fieldtype: "Data", options: "Phone", label: __("Mobile"), reqd: 1 },
 			{
 				fieldname: "whatsapp_consent",
 				fieldtype: "Check",
-				label: __("She agrees to hear from us on WhatsApp"),
+				label: __("Agrees to hear from us on WhatsApp"),
 			},
 			{ fieldname: "referred_by", fieldtype: "Link", options: "Customer", label: __("Referred by") },
 			{ fieldtype: "Column Break" },
@@ -260,7 +279,7 @@ jewel_clienteling.pos.walk_in = function (panel) {
 			{
 				fieldname: "reason_not_bought",
 				fieldtype: "Select",
-				label: __("Why she did not buy"),
+				label: __("Why nothing was bought"),
 				options: [
 					"",
 					"Price",
@@ -272,11 +291,11 @@ jewel_clienteling.pos.walk_in = function (panel) {
 					"Other",
 				],
 			},
-			{ fieldtype: "Section Break", label: __("Pieces she liked") },
+			{ fieldtype: "Section Break", label: __("Pieces liked") },
 			{
 				fieldname: "wishlist",
 				fieldtype: "Table",
-				label: __("Pieces she liked"),
+				label: __("Pieces liked"),
 				cannot_add_rows: false,
 				in_place_edit: true,
 				data: [],

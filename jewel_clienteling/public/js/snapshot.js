@@ -87,7 +87,7 @@ frappe.provide("jewel_clienteling.snapshot");
 	}
 
 	function consent(p) {
-		if (p.jc_erased_on) return chip(__("Data erased at her request: do not contact"), "jc-chip-no");
+		if (p.jc_erased_on) return chip(__("Data erased on request: do not contact"), "jc-chip-no");
 		if (p.jc_do_not_contact) return chip(__("Do not contact"), "jc-chip-no");
 		const channels = [
 			["WhatsApp", p.jc_whatsapp_opt_in],
@@ -102,7 +102,7 @@ frappe.provide("jewel_clienteling.snapshot");
 	}
 
 	function occasions(rows) {
-		if (!rows.length) return empty(__("No occasion in the coming weeks. Ask her!"));
+		if (!rows.length) return empty(__("No occasion in the coming weeks: ask about one!"));
 		return rows
 			.map(
 				(o) => `<div class="jc-row"><b>${esc(__(o.occasion_type))}</b>${
@@ -148,7 +148,7 @@ frappe.provide("jewel_clienteling.snapshot");
 					<span class="jc-snap-muted">${esc(about.join(" · "))}</span></div>`;
 			})
 			.join("");
-		return section(__("Pieces She Liked"), body, "wishlist");
+		return section(__("Pieces Liked"), body, "wishlist");
 	}
 
 	function purchases(rows) {
@@ -190,9 +190,10 @@ frappe.provide("jewel_clienteling.snapshot");
 			.map(
 				(n) => `<div class="jc-row">${
 					n.note_type === "Life Event" && n.event_type ? `<b>${esc(__(n.event_type))}</b> · ` : ""
-				}${esc(n.note)} <span class="jc-snap-muted">${esc(
-					frappe.datetime.comment_when(n.creation, true)
-				)}</span></div>`
+				}${esc(n.note)} <span class="jc-snap-muted">${
+					// Frappe's own timestamp markup ("2 days ago", kept fresh by the desk): HTML, not text
+					frappe.datetime.comment_when(n.creation)
+				}</span></div>`
 			)
 			.join("");
 	}
@@ -225,7 +226,7 @@ frappe.provide("jewel_clienteling.snapshot");
 					reqd: 1,
 				},
 				{ fieldname: "relation", fieldtype: "Select", label: __("Whose"), options: RELATIONS, default: "Self" },
-				{ fieldname: "person_name", fieldtype: "Data", label: __("Name (if not hers)") },
+				{ fieldname: "person_name", fieldtype: "Data", label: __("Name (if not the customer)") },
 				{ fieldtype: "Column Break" },
 				{ fieldname: "date", fieldtype: "Date", label: __("Date"), reqd: 1 },
 				{

@@ -24,7 +24,7 @@ class ClientelingSettings(Document):
 					).format(_(self.meta.get_label(fieldname)))
 				)
 		if self.lapsed_days and self.at_risk_days and self.lapsed_days <= self.at_risk_days:
-			frappe.throw(_("A customer must be at risk before she is lapsed: lapsed days must be more."))
+			frappe.throw(_("A customer must be at risk before being lapsed: lapsed days must be more."))
 		self.validate_preference_sources()
 		self.validate_lead_days()
 		self.validate_loyalty()

@@ -46,7 +46,7 @@ class ConsentChange(imports.SheetRow, Document):
 		typed = imports.typed_date(self, "import_when", year_required=True)
 		if not typed:
 			frappe.throw(
-				_("Say when she gave or withdrew this consent (When, as in 14-02-2024)."),
+				_("Say when the customer gave or withdrew this consent (When, as in 14-02-2024)."),
 				frappe.MandatoryError,
 				_("When"),
 			)
@@ -97,7 +97,7 @@ class ConsentChange(imports.SheetRow, Document):
 		if outcome == NEWER_CHOICE_STANDS:
 			frappe.throw(
 				_(
-					"{0}: her choice changed on {1}, after this row's {2}. The newer choice stands; this row was not imported."
+					"{0}: the customer's choice changed on {1}, after this row's {2}. The newer choice stands; this row was not imported."
 				).format(_(self.channel), formatdate(last_change), formatdate(self.changed_on)),
 				title=_("Consent"),
 			)

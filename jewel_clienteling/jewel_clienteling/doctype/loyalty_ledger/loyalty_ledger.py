@@ -26,7 +26,9 @@ class LoyaltyLedger(Document):
 		if self.entry_type not in MANUAL_KINDS:
 			frappe.throw(_("By hand you can post only an Adjust or a Bonus; the rest is posted by sales."))
 		if not (self.reason or "").strip():
-			frappe.throw(_("Write the reason for this adjustment: she may ask, and so may your auditor."))
+			frappe.throw(
+				_("Write the reason for this adjustment: the customer may ask, and so may your auditor.")
+			)
 		if not cint(self.points):
 			frappe.throw(_("An adjustment of no points changes nothing."))
 		if self.entry_type == rules.BONUS and cint(self.points) < 0:
@@ -48,7 +50,7 @@ class LoyaltyLedger(Document):
 			)
 			if -cint(self.points) > held:
 				frappe.throw(
-					_("She holds {0} points; an adjustment can take at most that many.").format(held)
+					_("The customer holds {0} points; an adjustment can take at most that many.").format(held)
 				)
 
 	def after_insert(self):

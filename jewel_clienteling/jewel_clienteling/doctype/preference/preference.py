@@ -15,7 +15,7 @@ class Preference(imports.SheetRow, Document):
 		self.value = " ".join((self.value or "").split())
 		self.qualifier = " ".join((self.qualifier or "").split())
 		if not self.value:
-			frappe.throw(_("Say what she prefers: the value cannot be empty."))
+			frappe.throw(_("Say what the customer prefers: the value cannot be empty."))
 		self.preference_key = self.make_key()
 		self.title = f"{_(self.dimension)}: {self.value}" + (f" ({self.qualifier})" if self.qualifier else "")
 		self.validate_not_duplicate()
@@ -47,7 +47,9 @@ class Preference(imports.SheetRow, Document):
 		self.qualifier = " ".join((self.qualifier or "").split())
 		if not self.value:
 			frappe.throw(
-				_("Say what she prefers: the value cannot be empty."), frappe.MandatoryError, _("Value")
+				_("Say what the customer prefers: the value cannot be empty."),
+				frappe.MandatoryError,
+				_("Value"),
 			)
 		self.source = STATED
 

@@ -94,6 +94,7 @@ class ClientelingToday {
 						: ""
 				}</div>
 			</div>
+			${row.held_reason ? `<div class="jc-held text-warning small" style="margin-top: 6px">${esc(row.held_reason)}</div>` : ""}
 			<textarea class="form-control jc-message" rows="3" style="margin: 8px 0"></textarea>
 			<div class="flex" style="gap: 8px">
 				<button class="btn btn-primary btn-xs jc-send">${__("Open WhatsApp and Mark Done")}</button>
