@@ -62,6 +62,7 @@ _STORE_RECORDS = (
 	"Clienteling Privacy Log",
 	"Walk-in Visit",
 	"Catalogue Share",
+	"Customer Feedback",
 )
 permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"

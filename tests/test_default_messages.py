@@ -13,6 +13,8 @@ from jewel_clienteling.domain.default_templates import TEMPLATES
 from jewel_clienteling.domain.templates import seams
 
 TODAY = date(2026, 11, 30)
+# a feedback link as services/feedback.py makes it (a sha1 dedupe key, the day, the signature)
+LINK = "https://kanak.example/feedback?t=0f3c2a9e7d1b4c6a8e5f0d2b3a4c5d6e7f8a9b0c.20261214.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 OCCASIONS = ("Birthday", "Anniversary", "Wedding", "Engagement", "Child's Birthday", "Festival", "Other")
 WALK_IN_REASONS = (
 	"Price",
@@ -47,7 +49,13 @@ def details(template: str) -> list[dict]:
 		"Care reminder": [{"items": ["Pearl Necklace"], "care_topic": topic, **bought} for topic in CARE],
 		"New arrivals": [{"items": ["Ring"], **bought}],
 		"Purchase anniversary": [{"items": ["Solitaire Ring"], **bought}, {"items": [], **bought}],
-		"Review request": [bought, {"piece": "22K polki ring"}],
+		"Review request": [
+			bought,
+			{"piece": "22K polki ring"},
+			{"feedback_link": LINK, **bought},
+			{"feedback_link": LINK, "piece": "22K polki ring"},
+		],
+		"Tell a friend": [{"items": ["22K Gold Polki Ring"], **bought}, {"items": [], **bought}],
 		"We miss you": [{"last_purchase_date": TODAY}],
 		"Festival invitation": [
 			{"festival": "Diwali", "festival_date": "8 November"},
@@ -59,7 +67,13 @@ def details(template: str) -> list[dict]:
 			{"points": 250, "expiry_date": "05-12-2026"},
 			{"points": 1, "expiry_date": "05-12-2026"},
 		],
-		"Thank you for the referral": [{"referred_name": "Asha Rao"}, {}],
+		"Thank you for the referral": [
+			{"referred_name": "Asha Rao"},
+			{},
+			{"referred_name": "Asha Rao", "points": 500},
+			{"referred_name": "Asha Rao", "points": 1},
+			{"points": 0},
+		],
 		"Appointment reminder": [
 			{
 				"appointment_purpose": purpose,
@@ -136,8 +150,8 @@ def message(template: dict, context: dict, associate: str, person: str, store: s
 	)
 
 
-def test_there_are_eighteen_defaults_each_with_its_details():
-	assert len(TEMPLATES) == 18
+def test_there_are_nineteen_defaults_each_with_its_details():
+	assert len(TEMPLATES) == 19
 	assert all(details(template["template_name"]) for template in TEMPLATES)
 
 

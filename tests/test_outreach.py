@@ -134,6 +134,7 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Appointment missed",
 		"Custom order update",
 		"Catalogue share",
+		"Referral ask",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -167,6 +168,7 @@ def test_occasion_over_cadence_over_lapsed():
 		"Appointment missed": 5,
 		"Custom order update": 0,
 		"Catalogue share": 15,
+		"Referral ask": 35,  # after her feedback is asked, before a thank-you
 	}
 	assert PRIORITY[OCCASION] < PRIORITY[POST_PURCHASE] < PRIORITY[LAPSED]
 

@@ -2,19 +2,17 @@
 logging in.
 
 The link carries a token made for that one share: the share's name and the last day it opens,
-signed with HMAC-SHA256 under the store's secret. The page trusts nothing else: a token that is
+signed with HMAC-SHA256 under the store's secret (domain/signing.py). The page trusts nothing else: a token that is
 not signed by the secret, names another share or has passed its day opens nothing, and what it
 opens is only the pieces of its own share. Signatures are compared in constant time.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from jewel_clienteling.domain.signing import TokenRefused, sign, verify
 
 DEFAULT_LINK_DAYS = 14
 DEFAULT_NEW_ARRIVAL_DAYS = 60
@@ -25,47 +23,7 @@ PIECES = "Pieces"
 ITEM_GROUP = "Item group"
 NEW_ARRIVALS = "New arrivals in her category"
 SELECTIONS = (PIECES, ITEM_GROUP, NEW_ARRIVALS)
-
-_NAME = re.compile(r"[A-Za-z0-9_-]{1,140}")
-_SIGNATURE = re.compile(r"[A-Za-z0-9_-]{43}")
-
-
-class TokenRefused(ValueError):
-	"""Why a token opens nothing: 'malformed', 'signature' or 'expired'."""
-
-
-def _signature(secret: str, share: str, expires: date) -> str:
-	if not secret:
-		raise ValueError("a catalogue link needs a secret")
-	message = f"{share}\x1f{expires.isoformat()}".encode()
-	digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
-	return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def sign(secret: str, share: str, expires: date) -> str:
-	"""The token of one share, opening until the end of `expires`."""
-	if not _NAME.fullmatch(share or ""):
-		raise ValueError(f"not a share name a link can carry: {share!r}")
-	return f"{share}.{expires.strftime('%Y%m%d')}.{_signature(secret, share, expires)}"
-
-
-def verify(secret: str, token: str | None, today: date) -> str:
-	"""The share a token opens today, or TokenRefused with why not."""
-	parts = (token or "").split(".")
-	if len(parts) != 3 or not _NAME.fullmatch(parts[0]) or not _SIGNATURE.fullmatch(parts[2]):
-		raise TokenRefused("malformed")
-	share, day, signature = parts
-	try:
-		expires = date(int(day[:4]), int(day[4:6]), int(day[6:8])) if len(day) == 8 else None
-	except ValueError:
-		expires = None
-	if expires is None:
-		raise TokenRefused("malformed")
-	if not hmac.compare_digest(signature, _signature(secret, share, expires)):
-		raise TokenRefused("signature")
-	if today > expires:
-		raise TokenRefused("expired")
-	return share
+__all__ = ["TokenRefused", "sign", "verify"]  # the page and the share sign and check through here
 
 
 def expiry(shared_on: date, link_days: int | None) -> date:

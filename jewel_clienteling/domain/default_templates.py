@@ -95,8 +95,10 @@ TEMPLATES = [
 		"template_name": "Review request",
 		"reason": "Review request",
 		"message": (
-			"Dear {{ first_name }}, thank you for choosing {{ store_name or 'us' }}. If you have a minute, "
-			"a review of your visit would mean a lot to us." + SIGN_OFF
+			"Dear {{ first_name }}, thank you for choosing {{ store_name or 'us' }}. "
+			"{% if feedback_link %}How did we do{% if piece %} with your {{ piece }}{% endif %}? "
+			"One tap tells us: {{ feedback_link }}{% else %}If you have a minute, a review of your visit "
+			"would mean a lot to us.{% endif %}" + SIGN_OFF
 		),
 	},
 	{
@@ -146,7 +148,17 @@ TEMPLATES = [
 		"reason": "Referral thank-you",
 		"message": (
 			"Dear {{ first_name }}, thank you for sending {{ referred_name or 'a friend' }} our way. "
-			"It means the world to us." + SIGN_OFF
+			"It means the world to us.{% if points %} As a thank-you, {{ points }} loyalty point"
+			"{% if points != 1 %}s are{% else %} is{% endif %} now in your account.{% endif %}" + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Tell a friend",
+		"reason": "Referral ask",
+		"message": (
+			"Dear {{ first_name }}, we hope you are enjoying your {{ items[0] if items else 'new piece' }}! "
+			"If a friend or someone in your family is looking for something special, we would love to "
+			"welcome them: they only need to mention your name." + SIGN_OFF
 		),
 	},
 	{

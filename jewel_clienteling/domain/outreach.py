@@ -39,6 +39,8 @@ REPAIR_UNCOLLECTED = "Repair uncollected"
 POINTS_EXPIRING = "Points expiring"
 REVIEW_REQUEST = "Review request"
 REFERRAL_THANKS = "Referral thank-you"
+# A few days after a purchase she kept and was happy with: would she tell a friend? An ask, marketing.
+REFERRAL_ASK = "Referral ask"
 CAMPAIGN = "Campaign"
 # She came in, liked pieces and did not buy: the associate writes about her own visit. That is still
 # selling to her (WhatsApp counts it as marketing), so it needs her consent like any other offer.
@@ -65,6 +67,7 @@ REASONS = (
 	APPOINTMENT_MISSED,
 	CUSTOM_ORDER_UPDATE,
 	CATALOGUE_SHARE,
+	REFERRAL_ASK,
 )
 
 MARKETING = "Marketing"
@@ -102,6 +105,7 @@ PRIORITY = {
 	WALK_IN_FOLLOW_UP: 15,  # a visit days ago is a sale in the making: before cadence, after her occasion
 	POST_PURCHASE: 20,
 	REVIEW_REQUEST: 30,
+	REFERRAL_ASK: 35,  # after her feedback is asked, before a thank-you
 	REFERRAL_THANKS: 40,
 	CAMPAIGN: 50,
 	LAPSED: 60,

@@ -29,6 +29,7 @@ from jewel_clienteling.domain.outreach import (
 	POINTS_EXPIRING,
 	POST_PURCHASE,
 	PRIORITY,
+	REFERRAL_ASK,
 	REFERRAL_THANKS,
 	REPAIR_READY,
 	REPAIR_UNCOLLECTED,
@@ -94,6 +95,8 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	(REPAIR_UNCOLLECTED, ""): ShelfLife(7),
 	(POINTS_EXPIRING, ""): ShelfLife(30, until_event=True),
 	(REFERRAL_THANKS, ""): ShelfLife(14),
+	# the glow of a purchase fades: a referral ask a week late, not later
+	(REFERRAL_ASK, ""): ShelfLife(7),
 	# a festival invitation until the eve of the festival; any other campaign a week
 	(CAMPAIGN, ""): ShelfLife(7, until_event=True),
 	# the visit fades from her mind; and an occasion she was shopping for must not have passed

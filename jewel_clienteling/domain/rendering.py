@@ -58,6 +58,7 @@ VARIABLES: dict[str, tuple[str, ...]] = {
 		"order_advance",
 	),
 	"catalogue sharing": ("catalogue_link", "catalogue_pieces", "catalogue_expires_on"),
+	"feedback": ("feedback_link",),
 }
 NAMES: frozenset[str] = frozenset(name for group in VARIABLES.values() for name in group)
 # the filters that only reshape words and numbers (the default templates use `lower`)

@@ -53,6 +53,8 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 	first, last, today = getdate(first), getdate(last), getdate(today)
 	queue = Queue(today=today)
 	settings = queue.settings
+	from jewel_clienteling.services import feedback, referrals  # they page with this module's helpers
+
 	producers: list[Iterator[list[rules.Candidate]]] = []
 	if cint(settings.occasion_reminders_enabled):
 		producers.append(occasion_candidates(first, last, settings))
@@ -61,11 +63,22 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 	if cint(settings.ask_wedding_date_after_days) > 0:
 		producers.append(ask_wedding_date_candidates(first, last, cint(settings.ask_wedding_date_after_days)))
 	if cint(settings.review_after_days) > 0:
-		producers.append(review_candidates(first, last, cint(settings.review_after_days)))
+		producers.append(
+			feedback.with_links(review_candidates(first, last, cint(settings.review_after_days)))
+		)
+	if cint(settings.referral_ask_after_days) > 0:
+		producers.append(
+			referrals.ask_candidates(first, last, cint(settings.referral_ask_after_days), settings)
+		)
+	producers.append(referrals.thanks_candidates(first, last, settings))
 	if cint(settings.uncollected_days) > 0:
 		producers.append(uncollected_repair_candidates(last, cint(settings.uncollected_days)))
 	if cint(settings.repair_review_after_days) > 0:
-		producers.append(repair_review_candidates(first, last, cint(settings.repair_review_after_days)))
+		producers.append(
+			feedback.with_links(
+				repair_review_candidates(first, last, cint(settings.repair_review_after_days))
+			)
+		)
 	notice = cint(settings.points_expiring_notice_days)
 	if clienteling_settings.loyalty_enabled(settings) and notice > 0:
 		producers.append(points_expiring_candidates(first, last, notice))

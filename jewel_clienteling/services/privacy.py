@@ -28,7 +28,7 @@ from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELD
 LOG = "Clienteling Privacy Log"
 ERASED = "[erased]"
 # deleted outright, in this order (a note may point at an occasion)
-PERSONAL = ("Customer Note", "Occasion", "Preference", "Clienteling WhatsApp Message")
+PERSONAL = ("Customer Note", "Occasion", "Preference", "Clienteling WhatsApp Message", "Customer Feedback")
 # kept, without these fields
 OUTREACH_REDACTED = ("phone", "message", "context", "error_message")
 REPAIR_REDACTED = ("walk_in_name", "walk_in_phone")
@@ -79,6 +79,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"repair_tickets": _rows("Repair Ticket", customer),
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
 		"catalogue_shares": _rows("Catalogue Share", customer),
+		"feedback": _rows("Customer Feedback", customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
 	}
@@ -142,6 +143,8 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	outreach = frappe.get_all("Client Outreach", filters={"customer": customer}, pluck="name")
 	for doctype in PERSONAL:
 		names = frappe.get_all(doctype, filters={"customer": customer}, pluck="name")
+		# a low score's ToDo quotes her name and comment
+		frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", names or [""])})
 		_forget_history(doctype, names)
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)

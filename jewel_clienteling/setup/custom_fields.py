@@ -1,6 +1,7 @@
 """Every field this app adds to ERPNext's doctypes, in one place. Installed on after_install and
 after_migrate, removed (fields and columns) on uninstall."""
 
+from jewel_clienteling.setup.custom_fields_feedback import STORE_FIELDS
 from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
 from jewel_clienteling.setup.custom_fields_orders import ORDER_FIELDS, STAGE_FIELDS
 
@@ -292,6 +293,7 @@ ITEM_FIELDS = [
 
 CUSTOM_FIELDS = {
 	"Appointment": APPOINTMENT_FIELDS,
+	"POS Profile": STORE_FIELDS,
 	("Quotation", "Sales Order"): ORDER_FIELDS,
 	"Sales Order": STAGE_FIELDS,
 	"Customer": CUSTOMER_FIELDS,

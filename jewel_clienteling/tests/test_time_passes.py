@@ -46,6 +46,8 @@ SETTINGS = {
 	# they are tested with their own dates in test_outreach
 	"festival_campaigns_enabled": 0,
 	"review_after_days": 3,
+	# the referral ask lives its own days in test_feedback
+	"referral_ask_after_days": 0,
 	"ask_wedding_date_after_days": 2,
 	"uncollected_days": 7,
 	"repair_review_after_days": 3,
