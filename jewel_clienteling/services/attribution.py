@@ -8,9 +8,9 @@ from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate
 
 from jewel_clienteling.domain.outreach import SaleFact, Touch, attribute
+from jewel_clienteling.domain.outreach_lifecycle import REACHED
 from jewel_clienteling.domain.profile import Sale, net_sales
 
-REACHED = ("Sent", "Delivered", "Read", "Replied", "Done")
 SEPARATOR = "::"
 
 

@@ -15,7 +15,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import cint, formatdate, getdate, nowdate
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.domain.preferences import item_dimensions
 from jewel_clienteling.services import facts, occasions
@@ -38,7 +38,7 @@ def plan(today=None, after_page: Callable[[Queue], None] | None = None) -> dict:
 		occasions.advance_past_occurrences(today)
 		return {}
 	last = frappe.db.get_single_value(SETTINGS, "last_planned_on")
-	days = rules.planning_days(getdate(last) if last else None, today)
+	days = outreach_rules.planning_days(getdate(last) if last else None, today)
 	result = plan_days(days[0], days[-1], today, after_page) if days else {}
 	occasions.advance_past_occurrences(today)
 	frappe.db.set_single_value(SETTINGS, "last_planned_on", today)
@@ -53,7 +53,7 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 	first, last, today = getdate(first), getdate(last), getdate(today)
 	queue = Queue(today=today)
 	settings = queue.settings
-	producers: list[Iterator[list[rules.Candidate]]] = []
+	producers: list[Iterator[list[outreach_rules.Candidate]]] = []
 	if cint(settings.occasion_reminders_enabled):
 		producers.append(occasion_candidates(first, last, settings))
 	if cint(settings.post_purchase_enabled):
@@ -87,9 +87,9 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 
 
 def lead_settings(settings) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
-	default = rules.parse_days(settings.occasion_lead_days, DEFAULT_LEADS)
+	default = outreach_rules.parse_days(settings.occasion_lead_days, DEFAULT_LEADS)
 	by_type = {
-		row.occasion_type: rules.parse_days(row.lead_days, default)
+		row.occasion_type: outreach_rules.parse_days(row.lead_days, default)
 		for row in settings.get("occasion_lead_windows") or []
 	}
 	return default, by_type
@@ -109,7 +109,7 @@ def occasion_fields(occasion) -> tuple:
 	)
 
 
-def occasion_candidates(first: date, last: date, settings) -> Iterator[list[rules.Candidate]]:
+def occasion_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:
 	default, by_type = lead_settings(settings)
 	occasion = DocType("Occasion")
 	fields = occasion_fields(occasion)
@@ -127,7 +127,7 @@ def occasion_candidates(first: date, last: date, settings) -> Iterator[list[rule
 		for rows in _pages(query, occasion.next_occurrence, occasion.name):
 			page = []
 			for row in rows:
-				if lead in rules.occasion_leads(None, by_type, row.occasion_type, default):
+				if lead in outreach_rules.occasion_leads(None, by_type, row.occasion_type, default):
 					page.append(_occasion_candidate(row, lead))
 			yield page
 	# occasions with their own lead days are few: an index range on lead_days finds them
@@ -135,22 +135,24 @@ def occasion_candidates(first: date, last: date, settings) -> Iterator[list[rule
 	for rows in _pages(query, occasion.lead_days, occasion.name):
 		page = []
 		for row in rows:
-			leads = rules.occasion_leads(cint(row.lead_days), by_type, row.occasion_type, default)
-			for _due, lead in rules.occasion_reminders(getdate(row.next_occurrence), leads, first, last):
+			leads = outreach_rules.occasion_leads(cint(row.lead_days), by_type, row.occasion_type, default)
+			for _due, lead in outreach_rules.occasion_reminders(
+				getdate(row.next_occurrence), leads, first, last
+			):
 				page.append(_occasion_candidate(row, lead))
 		yield page
 
 
-def _occasion_candidate(row, lead: int) -> rules.Candidate:
+def _occasion_candidate(row, lead: int) -> outreach_rules.Candidate:
 	occurrence = getdate(row.next_occurrence)
-	return rules.Candidate(
+	return outreach_rules.Candidate(
 		customer=row.customer,
-		reason=rules.OCCASION,
+		reason=outreach_rules.OCCASION,
 		reference_doctype="Occasion",
 		reference_name=row.name,
-		cycle=rules.occasion_cycle(occurrence, lead),
+		cycle=outreach_rules.occasion_cycle(occurrence, lead),
 		due_date=occurrence - timedelta(days=lead),
-		step=rules.occasion_step(lead),
+		step=outreach_rules.occasion_step(lead),
 		event_date=occurrence,
 		context={
 			"occasion_type": row.occasion_type,
@@ -158,7 +160,7 @@ def _occasion_candidate(row, lead: int) -> rules.Candidate:
 			"relation": row.relation or "",
 			"occasion_date": formatdate(occurrence, "d MMMM"),
 			"days_ahead": lead,
-			"years": rules.years_since(cint(row.year) or None, occurrence),
+			"years": outreach_rules.years_since(cint(row.year) or None, occurrence),
 		},
 	)
 
@@ -201,8 +203,8 @@ def _kept(doctype: str, rows: list) -> list:
 	return [row for row in rows if (row.base_grand_total or 0) + (returned.get(row.name) or 0) > 0]
 
 
-def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list[rules.Candidate]]:
-	steps = rules.cadence(
+def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:
+	steps = outreach_rules.cadence(
 		cint(settings.check_in_days),
 		cint(settings.care_days),
 		cint(settings.new_arrivals_days),
@@ -218,9 +220,9 @@ def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list
 				rows = _kept(doctype, rows)
 				items = _items_of(doctype, rows, sources)
 				yield [
-					rules.Candidate(
+					outreach_rules.Candidate(
 						customer=row.customer,
-						reason=rules.POST_PURCHASE,
+						reason=outreach_rules.POST_PURCHASE,
 						reference_doctype=doctype,
 						reference_name=row.name,
 						cycle=step,
@@ -229,7 +231,7 @@ def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list
 						context={
 							"purchase_date": getdate(row.posting_date),
 							"items": items[row.name]["names"],
-							"care_topic": rules.care_topic(
+							"care_topic": outreach_rules.care_topic(
 								items[row.name]["metals"], items[row.name]["stones"]
 							),
 						},
@@ -266,26 +268,28 @@ def _items_of(doctype: str, rows: list, sources) -> dict[str, dict]:
 	return found
 
 
-def review_candidates(first: date, last: date, days: int) -> Iterator[list[rules.Candidate]]:
+def review_candidates(first: date, last: date, days: int) -> Iterator[list[outreach_rules.Candidate]]:
 	for doctype in facts.SALE_DOCTYPES:
 		invoice, query = _sales_between(doctype, first - timedelta(days=days), last - timedelta(days=days))
 		for rows in _pages(query, invoice.posting_date, invoice.name):
 			yield [
-				rules.Candidate(
+				outreach_rules.Candidate(
 					customer=row.customer,
-					reason=rules.REVIEW_REQUEST,
+					reason=outreach_rules.REVIEW_REQUEST,
 					reference_doctype=doctype,
 					reference_name=row.name,
 					cycle="review",
 					due_date=getdate(row.posting_date) + timedelta(days=days),
-					step=rules.REVIEW_REQUEST,
+					step=outreach_rules.REVIEW_REQUEST,
 					context={"purchase_date": getdate(row.posting_date)},
 				)
 				for row in _kept(doctype, rows)
 			]
 
 
-def ask_wedding_date_candidates(first: date, last: date, days: int) -> Iterator[list[rules.Candidate]]:
+def ask_wedding_date_candidates(
+	first: date, last: date, days: int
+) -> Iterator[list[outreach_rules.Candidate]]:
 	"""An engagement sale means a wedding is coming: the associate asks for its date, unless we know it."""
 	occasion = DocType("Occasion")
 	for doctype in facts.SALE_DOCTYPES:
@@ -305,9 +309,9 @@ def ask_wedding_date_candidates(first: date, last: date, days: int) -> Iterator[
 				.run()
 			}
 			yield [
-				rules.Candidate(
+				outreach_rules.Candidate(
 					customer=row.customer,
-					reason=rules.OCCASION,
+					reason=outreach_rules.OCCASION,
 					reference_doctype=doctype,
 					reference_name=row.name,
 					cycle="wedding-date",
@@ -323,7 +327,9 @@ def ask_wedding_date_candidates(first: date, last: date, days: int) -> Iterator[
 # ------------------------------------------------------------------------------------------ repairs
 
 
-def points_expiring_candidates(first: date, last: date, notice: int) -> Iterator[list[rules.Candidate]]:
+def points_expiring_candidates(
+	first: date, last: date, notice: int
+) -> Iterator[list[outreach_rules.Candidate]]:
 	"""Points that lapse `notice` days from the planned day: tell her once per lapse date."""
 	customer = DocType("Customer")
 	query = (
@@ -337,14 +343,14 @@ def points_expiring_candidates(first: date, last: date, notice: int) -> Iterator
 	)
 	for rows in _pages(query, customer.jc_points_next_expiry, customer.name):
 		yield [
-			rules.Candidate(
+			outreach_rules.Candidate(
 				customer=row.name,
-				reason=rules.POINTS_EXPIRING,
+				reason=outreach_rules.POINTS_EXPIRING,
 				reference_doctype="Customer",
 				reference_name=row.name,
 				cycle=str(row.jc_points_next_expiry),
 				due_date=getdate(row.jc_points_next_expiry) - timedelta(days=notice),
-				step=rules.POINTS_EXPIRING,
+				step=outreach_rules.POINTS_EXPIRING,
 				event_date=getdate(row.jc_points_next_expiry),
 				context={
 					"points": row.jc_points_expiring,
@@ -355,7 +361,7 @@ def points_expiring_candidates(first: date, last: date, notice: int) -> Iterator
 		]
 
 
-def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[rules.Candidate]]:
+def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[outreach_rules.Candidate]]:
 	"""A piece ready for `days` days and not collected: a reminder every `days` days it keeps waiting."""
 	ticket = DocType("Repair Ticket")
 	query = (
@@ -374,21 +380,21 @@ def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[rules.
 			cycle = repair_rules.uncollected_reminder_cycle(ready_on, row.status, last, days)
 			if cycle:
 				page.append(
-					rules.Candidate(
+					outreach_rules.Candidate(
 						customer=row.customer,
-						reason=rules.REPAIR_UNCOLLECTED,
+						reason=outreach_rules.REPAIR_UNCOLLECTED,
 						reference_doctype="Repair Ticket",
 						reference_name=row.name,
 						cycle=str(cycle),
 						due_date=ready_on + timedelta(days=cycle * days),
-						step=rules.REPAIR_UNCOLLECTED,
+						step=outreach_rules.REPAIR_UNCOLLECTED,
 						context={"piece": row.piece_description},
 					)
 				)
 		yield page
 
 
-def repair_review_candidates(first: date, last: date, days: int) -> Iterator[list[rules.Candidate]]:
+def repair_review_candidates(first: date, last: date, days: int) -> Iterator[list[outreach_rules.Candidate]]:
 	ticket = DocType("Repair Ticket")
 	query = (
 		frappe.qb.from_(ticket)
@@ -402,9 +408,9 @@ def repair_review_candidates(first: date, last: date, days: int) -> Iterator[lis
 	)
 	for rows in _pages(query, ticket.delivered_on, ticket.name):
 		yield [
-			rules.Candidate(
+			outreach_rules.Candidate(
 				customer=row.customer,
-				reason=rules.REVIEW_REQUEST,
+				reason=outreach_rules.REVIEW_REQUEST,
 				reference_doctype="Repair Ticket",
 				reference_name=row.name,
 				cycle="review",
@@ -419,7 +425,7 @@ def repair_review_candidates(first: date, last: date, days: int) -> Iterator[lis
 # ------------------------------------------------------------------------------- festivals and lapses
 
 
-def festival_candidates(first: date, last: date) -> Iterator[list[rules.Candidate]]:
+def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules.Candidate]]:
 	"""Invite, before a festival, those who bought around the same festival in an earlier year."""
 	festival = DocType("Festival")
 	festival_date = DocType("Festival Date")
@@ -460,9 +466,9 @@ def festival_candidates(first: date, last: date) -> Iterator[list[rules.Candidat
 			ordered = sorted(customers)
 			for start in range(0, len(ordered), PAGE):
 				yield [
-					rules.Candidate(
+					outreach_rules.Candidate(
 						customer=customer,
-						reason=rules.CAMPAIGN,
+						reason=outreach_rules.CAMPAIGN,
 						reference_doctype="Festival",
 						reference_name=name,
 						cycle=when.isoformat(),
@@ -475,7 +481,7 @@ def festival_candidates(first: date, last: date) -> Iterator[list[rules.Candidat
 				]
 
 
-def lapsed_candidates(first: date, last: date, lifecycle) -> Iterator[list[rules.Candidate]]:
+def lapsed_candidates(first: date, last: date, lifecycle) -> Iterator[list[outreach_rules.Candidate]]:
 	"""Once per lapse: the day her last purchase becomes `lapsed_days` old (indexed last purchase)."""
 	days = lifecycle.lapsed_days
 	customer = DocType("Customer")
@@ -490,14 +496,14 @@ def lapsed_candidates(first: date, last: date, lifecycle) -> Iterator[list[rules
 	)
 	for rows in _pages(query, customer.jc_last_purchase_date, customer.name):
 		yield [
-			rules.Candidate(
+			outreach_rules.Candidate(
 				customer=row.name,
-				reason=rules.LAPSED,
+				reason=outreach_rules.LAPSED,
 				reference_doctype="Customer",
 				reference_name=row.name,
-				cycle=rules.lapse_cycle(getdate(row.jc_last_purchase_date)),
-				due_date=rules.lapse_due(getdate(row.jc_last_purchase_date), days),
-				step=rules.LAPSED,
+				cycle=outreach_rules.lapse_cycle(getdate(row.jc_last_purchase_date)),
+				due_date=outreach_rules.lapse_due(getdate(row.jc_last_purchase_date), days),
+				step=outreach_rules.LAPSED,
 				context={"last_purchase_date": getdate(row.jc_last_purchase_date)},
 			)
 			for row in rows
