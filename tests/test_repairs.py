@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jewel_clienteling.domain import repairs
+from jewel_clienteling.domain.outreach import REPAIR_READY
 from jewel_clienteling.domain.repairs import (
 	FINAL_STATUSES,
-	MESSAGE_REPAIR_READY,
 	STATUS_APPROVED,
 	STATUS_AT_WORKSHOP,
 	STATUS_CANCELLED,
@@ -76,6 +76,8 @@ def test_the_module_does_not_import_frappe():
 	for node in ast.walk(tree):
 		if isinstance(node, ast.Import):
 			imported |= {alias.name.split(".")[0] for alias in node.names}
+		elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("jewel_clienteling.domain."):
+			continue  # another pure domain module (the reason names live in domain/outreach.py)
 		elif isinstance(node, ast.ImportFrom):
 			imported.add((node.module or "").split(".")[0])
 	assert "frappe" not in imported
@@ -389,7 +391,7 @@ def test_turnaround_is_counted_in_days_at_the_workshop():
 
 
 def test_she_is_told_when_her_piece_is_ready_and_only_then():
-	assert message_on_status_change(STATUS_AT_WORKSHOP, STATUS_READY) == MESSAGE_REPAIR_READY
+	assert message_on_status_change(STATUS_AT_WORKSHOP, STATUS_READY) == REPAIR_READY
 	assert message_on_status_change(STATUS_READY, STATUS_READY) is None
 	assert message_on_status_change(STATUS_READY, STATUS_DELIVERED) is None
 	assert message_on_status_change(STATUS_APPROVED, STATUS_AT_WORKSHOP) is None

@@ -119,7 +119,6 @@ DEFAULT_ATTRIBUTION_DAYS = 30
 DEFAULT_CATCH_UP_DAYS = 31
 
 POST_PURCHASE_STEPS = ("Check-in", "Care", "New arrivals", "Purchase anniversary")
-DEFAULT_CADENCE_DAYS = (14, 90, 180, 365)
 
 CARE_DIAMOND = "diamond"
 CARE_POLKI = "polki"
@@ -128,7 +127,6 @@ CARE_GEMSTONE = "gemstone"
 CARE_PLATINUM = "platinum"
 CARE_SILVER = "silver"
 CARE_GOLD = "gold"
-CARE_TOPICS = (CARE_DIAMOND, CARE_POLKI, CARE_PEARL, CARE_GEMSTONE, CARE_PLATINUM, CARE_SILVER, CARE_GOLD)
 
 # --- the same message is never queued twice ----------------------------------------------------
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from jewel_clienteling.domain.outreach import REPAIR_READY
+
 STATUS_RECEIVED = "Received"
 STATUS_ESTIMATED = "Estimated"
 STATUS_APPROVED = "Approved"
@@ -32,9 +34,6 @@ STATUS_FLOW = (
 STATUSES = (*STATUS_FLOW, STATUS_CANCELLED)
 FINAL_STATUSES = (STATUS_DELIVERED, STATUS_CANCELLED)
 
-MESSAGE_REPAIR_READY = "Repair ready"
-MESSAGE_REPAIR_UNCOLLECTED = "Repair uncollected"
-MESSAGE_REPAIR_REVIEW = "Repair review request"
 
 GRAMS = Decimal("0.001")
 DEFAULT_WEIGHT_LIMIT_GRAMS = Decimal("5000")
@@ -241,7 +240,7 @@ def turnaround_days(sent: date | None, received: date | None) -> int | None:
 def message_on_status_change(previous: str | None, new: str) -> str | None:
 	"""The utility message a change of status sends: only entering Ready tells her to come."""
 	if new == STATUS_READY and previous != STATUS_READY:
-		return MESSAGE_REPAIR_READY
+		return REPAIR_READY
 	return None
 
 

@@ -200,7 +200,7 @@ def tell_customer(ticket, previous: str | None) -> None:
 	if repairs.withdraws_pickup_messages(previous, ticket.status):
 		withdraw_pickup_messages(ticket)
 	reason = repairs.message_on_status_change(previous, ticket.status)
-	if reason != repairs.MESSAGE_REPAIR_READY:
+	if reason != outreach_rules.REPAIR_READY:
 		return
 	try:
 		queue = Queue()
