@@ -524,17 +524,11 @@ def lapse_cycle(last_purchase: date) -> str:
 	return last_purchase.isoformat()
 
 
-def bought_around(
-	purchase_dates: Iterable[date], festival_dates: Iterable[date], days_before: int, days_after: int
-) -> bool:
-	"""Did she buy between `days_before` days before and `days_after` days after any of the given
-	(earlier) festival dates, both ends included? A Dhanteras buyer is worth a Dhanteras campaign."""
-	festivals = list(festival_dates)
-	return any(
-		festival - timedelta(days=days_before) <= bought <= festival + timedelta(days=days_after)
-		for bought in purchase_dates
-		for festival in festivals
-	)
+def bought_around(festival: date, days_before: int, days_after: int) -> tuple[date, date]:
+	"""The days a purchase counts as bought around an (earlier) festival: from `days_before` days
+	before it to `days_after` days after, both ends included. A Dhanteras buyer is worth a Dhanteras
+	campaign; the planner reads the sales of these days by their indexed posting date."""
+	return festival - timedelta(days=days_before), festival + timedelta(days=days_after)
 
 
 # --- what a message earned ---------------------------------------------------------------------

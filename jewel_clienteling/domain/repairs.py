@@ -262,9 +262,14 @@ def uncollected_reminder_cycle(ready_since: date | None, status: str, today: dat
 	return waited // days
 
 
-def review_request_due(delivered_on: date | None, status: str, today: date, days_after: int) -> bool:
-	"""A delivered piece earns a review request `days_after` days after she took it home (once per
-	ticket; the Frappe layer remembers having asked)."""
-	if status != STATUS_DELIVERED or not delivered_on:
-		return False
-	return today >= delivered_on + timedelta(days=max(days_after, 0))
+def review_requests_delivered(first: date, last: date, days_after: int) -> tuple[date, date]:
+	"""A delivered piece earns a review request `days_after` days after she took it home: the
+	pieces delivered between these two days (both included) earn theirs on a day from `first` to
+	`last`. Once per ticket: the outreach's dedupe key remembers having asked."""
+	wait = timedelta(days=max(days_after, 0))
+	return first - wait, last - wait
+
+
+def review_request_day(delivered_on: date, days_after: int) -> date:
+	"""The day a delivered piece's review request falls due."""
+	return delivered_on + timedelta(days=max(days_after, 0))

@@ -396,14 +396,15 @@ def uncollected_repair_candidates(last: date, days: int) -> Iterator[list[outrea
 
 def repair_review_candidates(first: date, last: date, days: int) -> Iterator[list[outreach_rules.Candidate]]:
 	ticket = DocType("Repair Ticket")
+	delivered_from, delivered_to = repair_rules.review_requests_delivered(first, last, days)
 	query = (
 		frappe.qb.from_(ticket)
 		.select(ticket.name, ticket.customer, ticket.delivered_on, ticket.piece_description)
 		.where(
 			(ticket.docstatus == 1)
 			& (ticket.status == repair_rules.STATUS_DELIVERED)
-			& (ticket.delivered_on >= first - timedelta(days=days))
-			& (ticket.delivered_on <= last - timedelta(days=days))
+			& (ticket.delivered_on >= delivered_from)
+			& (ticket.delivered_on <= delivered_to)
 		)
 	)
 	for rows in _pages(query, ticket.delivered_on, ticket.name):
@@ -414,7 +415,7 @@ def repair_review_candidates(first: date, last: date, days: int) -> Iterator[lis
 				reference_doctype="Repair Ticket",
 				reference_name=row.name,
 				cycle="review",
-				due_date=getdate(row.delivered_on) + timedelta(days=days),
+				due_date=repair_rules.review_request_day(getdate(row.delivered_on), days),
 				step="After a repair",
 				context={"piece": row.piece_description},
 			)
@@ -456,11 +457,10 @@ def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules
 			customers: set[str] = set()
 			for past in earlier:
 				for doctype in facts.SALE_DOCTYPES:
-					invoice, query = _sales_between(
-						doctype,
-						past - timedelta(days=cint(row.bought_days_before)),
-						past + timedelta(days=cint(row.bought_days_after)),
+					start, end = outreach_rules.bought_around(
+						past, cint(row.bought_days_before), cint(row.bought_days_after)
 					)
+					invoice, query = _sales_between(doctype, start, end)
 					for page in _pages(query, invoice.posting_date, invoice.name):
 						customers.update(sale.customer for sale in page)
 			ordered = sorted(customers)
