@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain import outreach
+from jewel_clienteling.domain import attribution, outreach, outreach_cadence
+from jewel_clienteling.domain.attribution import SaleFact, Touch, attribute
 from jewel_clienteling.domain.outreach import (
 	CAMPAIGN,
 	CHANNELS,
@@ -28,7 +29,6 @@ from jewel_clienteling.domain.outreach import (
 	OCCASION,
 	POINTS_EXPIRING,
 	POST_PURCHASE,
-	POST_PURCHASE_STEPS,
 	PRIORITY,
 	PURPOSE,
 	REASONS,
@@ -46,28 +46,28 @@ from jewel_clienteling.domain.outreach import (
 	Candidate,
 	Contact,
 	Existing,
-	SaleFact,
-	Touch,
 	assignee,
-	attribute,
-	bought_around,
-	cadence,
-	care_topic,
 	choose_channel,
 	decide,
 	dedupe_key,
 	in_quiet_hours,
+	normalise_phone,
+	send_after,
+	whatsapp_link,
+)
+from jewel_clienteling.domain.outreach_cadence import (
+	POST_PURCHASE_STEPS,
+	bought_around,
+	cadence,
+	care_topic,
 	lapse_cycle,
 	lapse_due,
-	normalise_phone,
 	occasion_cycle,
 	occasion_leads,
 	occasion_reminders,
 	occasion_step,
 	parse_days,
 	planning_days,
-	send_after,
-	whatsapp_link,
 	years_since,
 )
 
@@ -93,8 +93,9 @@ def crowds(first: date, first_topic: str, second: date, second_topic: str, cap_d
 # --- purity ------------------------------------------------------------------------------------
 
 
-def test_the_module_does_not_import_frappe():
-	tree = ast.parse(inspect.getsource(outreach))
+@pytest.mark.parametrize("module", [outreach, outreach_cadence, attribution])
+def test_the_module_does_not_import_frappe(module):
+	tree = ast.parse(inspect.getsource(module))
 	imported = set()
 	for node in ast.walk(tree):
 		if isinstance(node, ast.Import):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain import outreach
+from jewel_clienteling.domain import outreach, outreach_cadence
 from jewel_clienteling.domain import outreach_lifecycle as life
 
 NOV = date(2026, 11, 1)
@@ -19,7 +19,7 @@ def day(n: int) -> date:
 
 def test_every_reason_and_status_is_known():
 	assert {reason for reason, _step in life.SHELF_LIFE} == set(outreach.REASONS)
-	for step in outreach.POST_PURCHASE_STEPS:
+	for step in outreach_cadence.POST_PURCHASE_STEPS:
 		assert (outreach.POST_PURCHASE, step) in life.SHELF_LIFE, step
 	assert set(life.OPEN) | set(life.REACHED) | set(life.NOT_COUNTED) == set(life.STATUSES)
 	assert not set(life.OPEN) & set(life.NOT_COUNTED)

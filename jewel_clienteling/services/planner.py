@@ -16,6 +16,7 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import cint, formatdate, getdate, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_cadence
 from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.domain.preferences import item_dimensions
 from jewel_clienteling.services import facts, occasions
@@ -38,7 +39,7 @@ def plan(today=None, after_page: Callable[[Queue], None] | None = None) -> dict:
 		occasions.advance_past_occurrences(today)
 		return {}
 	last = frappe.db.get_single_value(SETTINGS, "last_planned_on")
-	days = outreach_rules.planning_days(getdate(last) if last else None, today)
+	days = outreach_cadence.planning_days(getdate(last) if last else None, today)
 	result = plan_days(days[0], days[-1], today, after_page) if days else {}
 	occasions.advance_past_occurrences(today)
 	frappe.db.set_single_value(SETTINGS, "last_planned_on", today)
@@ -87,9 +88,9 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 
 
 def lead_settings(settings) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
-	default = outreach_rules.parse_days(settings.occasion_lead_days, DEFAULT_LEADS)
+	default = outreach_cadence.parse_days(settings.occasion_lead_days, DEFAULT_LEADS)
 	by_type = {
-		row.occasion_type: outreach_rules.parse_days(row.lead_days, default)
+		row.occasion_type: outreach_cadence.parse_days(row.lead_days, default)
 		for row in settings.get("occasion_lead_windows") or []
 	}
 	return default, by_type
@@ -127,7 +128,7 @@ def occasion_candidates(first: date, last: date, settings) -> Iterator[list[outr
 		for rows in _pages(query, occasion.next_occurrence, occasion.name):
 			page = []
 			for row in rows:
-				if lead in outreach_rules.occasion_leads(None, by_type, row.occasion_type, default):
+				if lead in outreach_cadence.occasion_leads(None, by_type, row.occasion_type, default):
 					page.append(_occasion_candidate(row, lead))
 			yield page
 	# occasions with their own lead days are few: an index range on lead_days finds them
@@ -135,8 +136,8 @@ def occasion_candidates(first: date, last: date, settings) -> Iterator[list[outr
 	for rows in _pages(query, occasion.lead_days, occasion.name):
 		page = []
 		for row in rows:
-			leads = outreach_rules.occasion_leads(cint(row.lead_days), by_type, row.occasion_type, default)
-			for _due, lead in outreach_rules.occasion_reminders(
+			leads = outreach_cadence.occasion_leads(cint(row.lead_days), by_type, row.occasion_type, default)
+			for _due, lead in outreach_cadence.occasion_reminders(
 				getdate(row.next_occurrence), leads, first, last
 			):
 				page.append(_occasion_candidate(row, lead))
@@ -150,9 +151,9 @@ def _occasion_candidate(row, lead: int) -> outreach_rules.Candidate:
 		reason=outreach_rules.OCCASION,
 		reference_doctype="Occasion",
 		reference_name=row.name,
-		cycle=outreach_rules.occasion_cycle(occurrence, lead),
+		cycle=outreach_cadence.occasion_cycle(occurrence, lead),
 		due_date=occurrence - timedelta(days=lead),
-		step=outreach_rules.occasion_step(lead),
+		step=outreach_cadence.occasion_step(lead),
 		event_date=occurrence,
 		context={
 			"occasion_type": row.occasion_type,
@@ -160,7 +161,7 @@ def _occasion_candidate(row, lead: int) -> outreach_rules.Candidate:
 			"relation": row.relation or "",
 			"occasion_date": formatdate(occurrence, "d MMMM"),
 			"days_ahead": lead,
-			"years": outreach_rules.years_since(cint(row.year) or None, occurrence),
+			"years": outreach_cadence.years_since(cint(row.year) or None, occurrence),
 		},
 	)
 
@@ -204,7 +205,7 @@ def _kept(doctype: str, rows: list) -> list:
 
 
 def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:
-	steps = outreach_rules.cadence(
+	steps = outreach_cadence.cadence(
 		cint(settings.check_in_days),
 		cint(settings.care_days),
 		cint(settings.new_arrivals_days),
@@ -231,7 +232,7 @@ def post_purchase_candidates(first: date, last: date, settings) -> Iterator[list
 						context={
 							"purchase_date": getdate(row.posting_date),
 							"items": items[row.name]["names"],
-							"care_topic": outreach_rules.care_topic(
+							"care_topic": outreach_cadence.care_topic(
 								items[row.name]["metals"], items[row.name]["stones"]
 							),
 						},
@@ -457,7 +458,7 @@ def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules
 			customers: set[str] = set()
 			for past in earlier:
 				for doctype in facts.SALE_DOCTYPES:
-					start, end = outreach_rules.bought_around(
+					start, end = outreach_cadence.bought_around(
 						past, cint(row.bought_days_before), cint(row.bought_days_after)
 					)
 					invoice, query = _sales_between(doctype, start, end)
@@ -501,8 +502,8 @@ def lapsed_candidates(first: date, last: date, lifecycle) -> Iterator[list[outre
 				reason=outreach_rules.LAPSED,
 				reference_doctype="Customer",
 				reference_name=row.name,
-				cycle=outreach_rules.lapse_cycle(getdate(row.jc_last_purchase_date)),
-				due_date=outreach_rules.lapse_due(getdate(row.jc_last_purchase_date), days),
+				cycle=outreach_cadence.lapse_cycle(getdate(row.jc_last_purchase_date)),
+				due_date=outreach_cadence.lapse_due(getdate(row.jc_last_purchase_date), days),
 				step=outreach_rules.LAPSED,
 				context={"last_purchase_date": getdate(row.jc_last_purchase_date)},
 			)
