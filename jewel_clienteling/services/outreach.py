@@ -19,7 +19,6 @@ from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.rendering import Drafter
 
 OUTREACH = "Client Outreach"
-NOT_COUNTED = lifecycle.NOT_COUNTED
 CHUNK = 500
 
 INSERT_FIELDS = (
@@ -363,7 +362,7 @@ def _existing_marketing(
 			& (outreach.due_date >= start)
 			& (outreach.due_date <= end)
 			& (outreach.purpose == outreach_rules.MARKETING)
-			& outreach.status.notin(NOT_COUNTED)
+			& outreach.status.notin(lifecycle.NOT_COUNTED)
 		)
 		.run(as_dict=True)
 	)
