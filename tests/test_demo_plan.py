@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jewel_clienteling.demo import catalogue
-from jewel_clienteling.demo.plan import HISTORY_DAYS, QUIET_DAYS, make_plan
+from jewel_clienteling.demo.plan import make_plan
+from jewel_clienteling.demo.plan_messages import HISTORY_DAYS, QUIET_DAYS
 from jewel_clienteling.domain.outreach import DEFAULT_CAP_DAYS
 
 TODAY = date(2026, 11, 23)

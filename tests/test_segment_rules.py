@@ -1,7 +1,7 @@
 """Segment rules: what each criterion accepts, the errors a manager sees for a rule that makes no
 sense, and the dates behind "this month", "the last N days" and "still to come"."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -162,22 +162,6 @@ def test_names_are_trimmed_and_each_kept_once_in_order(parts):
 
 
 # --- dates -------------------------------------------------------------------------------------
-
-
-@given(dates, st.integers(min_value=-24, max_value=24))
-def test_a_month_window_is_one_whole_month(today, months):
-	first, last = seg.month_window(today, months)
-	assert first.day == 1
-	assert (last + timedelta(days=1)).day == 1
-	assert first.month == last.month and first.year == last.year
-	assert (first.year - today.year) * 12 + first.month - today.month == months
-
-
-@given(dates)
-def test_this_month_holds_today_and_next_month_follows_it(today):
-	first, last = seg.month_window(today)
-	assert first <= today <= last
-	assert seg.month_window(today, 1)[0] == last + timedelta(days=1)
 
 
 @given(dates, st.integers(min_value=0, max_value=3650))

@@ -5,6 +5,7 @@ from frappe import _
 
 from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain.appointments import PURPOSES
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import appointments, store_access
 from jewel_clienteling.services.roles import is_manager
 
@@ -52,7 +53,7 @@ def book(
 		filters={
 			"reference_doctype": "Appointment",
 			"reference_name": doc.name,
-			"status": ("in", ("Planned", "Due")),
+			"status": ("in", OPEN),
 		},
 		pluck="step",
 	)

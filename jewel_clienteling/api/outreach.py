@@ -9,7 +9,7 @@ from frappe import _
 from frappe.utils import cint, get_datetime, getdate, now_datetime
 
 from jewel_clienteling.api import arguments_required
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import channels, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
@@ -17,7 +17,6 @@ from jewel_clienteling.services.outreach import customer_contact
 from jewel_clienteling.services.roles import is_manager, require_manager
 
 OUTREACH = "Client Outreach"
-OPEN = lifecycle.OPEN
 QUEUE_FIELDS = [
 	"name",
 	"customer",
@@ -84,15 +83,15 @@ def mark_done(name: str, message: str | None = None) -> dict:
 	"""She was contacted by hand (the wa.me link, a call): record it, with the text actually sent."""
 	frappe.has_permission(OUTREACH, "write", name, throw=True)
 	doc = frappe.get_doc(OUTREACH, name)
-	if doc.status not in OPEN:
+	if doc.status not in lifecycle.OPEN:
 		frappe.throw(_("This outreach is already {0}.").format(_(doc.status)))
 	if doc.claimed_until and get_datetime(doc.claimed_until) > now_datetime():
 		frappe.throw(_("This message is being sent right now; it needs nothing from you."))
-	if doc.purpose == rules.MARKETING:
+	if doc.purpose == outreach_rules.MARKETING:
 		_check_marketing_consent(doc.customer)
 	if message is not None:
 		doc.message = message
-	doc.status = "Done"
+	doc.status = lifecycle.DONE
 	doc.sent_on = now_datetime()
 	doc.sent_by = frappe.session.user
 	doc.flags.ignore_permlevel_for_fields = ["sent_on", "sent_by"]  # set here, never by her
@@ -106,12 +105,12 @@ def skip(name: str, reason: str) -> dict:
 	"""Not this time, and why (she already visited, she is travelling...)."""
 	frappe.has_permission(OUTREACH, "write", name, throw=True)
 	doc = frappe.get_doc(OUTREACH, name)
-	if doc.status not in OPEN:
+	if doc.status not in lifecycle.OPEN:
 		frappe.throw(_("This outreach is already {0}.").format(_(doc.status)))
 	reason = (reason or "").strip()
 	if not reason:
 		frappe.throw(_("Say why this outreach is skipped."))
-	doc.status = "Skipped"
+	doc.status = lifecycle.SKIPPED
 	doc.skip_reason = reason[:1000]
 	doc.save()
 	return {"name": doc.name, "status": doc.status}
@@ -129,7 +128,7 @@ def reassign(from_user: str, to_user: str) -> dict:
 	old_name, new_name = (_first_name(from_user), _first_name(to_user))
 	open_rows = frappe.get_all(
 		OUTREACH,
-		filters={"assigned_to": from_user, "status": ["in", OPEN]},
+		filters={"assigned_to": from_user, "status": ["in", lifecycle.OPEN]},
 		fields=["name", "message"],
 	)
 	for row in open_rows:
@@ -151,7 +150,7 @@ def _first_name(user: str) -> str:
 
 def _check_marketing_consent(customer: str) -> None:
 	contact = customer_contact(customer)
-	channel = rules.choose_channel(rules.MARKETING, contact)[0] if contact else None
+	channel = outreach_rules.choose_channel(outreach_rules.MARKETING, contact)[0] if contact else None
 	if not channel:
 		frappe.throw(
 			_(

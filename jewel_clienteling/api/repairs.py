@@ -5,7 +5,7 @@ from frappe import _
 from frappe.utils import flt
 
 from jewel_clienteling.api import arguments_required
-from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.services import repairs
 
 TICKET = "Repair Ticket"
@@ -23,7 +23,7 @@ def move(
 ) -> dict:
 	"""One step along Received → Estimated → Approved → At Workshop → Ready → Delivered, or Cancelled."""
 	frappe.has_permission(TICKET, "write", name, throw=True)
-	if status not in rules.STATUSES:
+	if status not in repair_rules.STATUSES:
 		frappe.throw(_("That is not a repair status."))
 	ticket = frappe.get_doc(TICKET, name)
 	if ticket.docstatus != 1:
@@ -34,7 +34,7 @@ def move(
 		ticket.workshop = workshop
 	if weight_out is not None:
 		ticket.weight_out = float(repairs.grams(weight_out, _("Weight Out")))
-	if status == rules.STATUS_CANCELLED:
+	if status == repair_rules.STATUS_CANCELLED:
 		frappe.has_permission(TICKET, "cancel", name, throw=True)
 		ticket.cancel_reason = (reason or "").strip()
 		ticket.cancel()

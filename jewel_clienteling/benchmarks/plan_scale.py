@@ -46,7 +46,7 @@ from pypika.terms import CustomFunction, Tuple
 
 from jewel_clienteling.domain.occasions import next_occurrence, occasion_key
 from jewel_clienteling.jewel_clienteling.doctype.occasion.occasion import MONTH_NAMES
-from jewel_clienteling.services import planner
+from jewel_clienteling.services import planner, planner_occasions, planner_queries
 from jewel_clienteling.services import settings as clienteling_settings
 
 PREFIX = "JCB-"
@@ -502,11 +502,11 @@ def _own_lead(occasion):
 
 
 def _indexed_queries(today: date, leads: list[int]) -> list:
-	"""The planner's candidate query for one day, one per lead (as in planner.occasion_candidates)."""
+	"""The planner's candidate query for one day, one per lead (as in planner_occasions.occasion_candidates)."""
 	occasion = DocType("Occasion")
 	return [
 		frappe.qb.from_(occasion)
-		.select(*planner.occasion_fields(occasion))
+		.select(*planner_occasions.occasion_fields(occasion))
 		.where(
 			(occasion.next_occurrence >= add_days(today, lead))
 			& (occasion.next_occurrence <= add_days(today, lead))
@@ -522,7 +522,7 @@ def _scan_query(today: date, leads: list[int]):
 	targets = [getdate(add_days(today, lead)) for lead in leads]
 	return (
 		frappe.qb.from_(occasion)
-		.select(*planner.occasion_fields(occasion))
+		.select(*planner_occasions.occasion_fields(occasion))
 		.where(
 			Tuple(Month(occasion.next_occurrence), Day(occasion.next_occurrence)).isin(
 				[Tuple(target.month, target.day) for target in targets]
@@ -544,7 +544,7 @@ def _run_indexed(queries) -> list[str]:
 	occasion = DocType("Occasion")
 	names = []
 	for query in queries:
-		for rows in planner._pages(query, occasion.next_occurrence, occasion.name):
+		for rows in planner_queries.pages(query, occasion.next_occurrence, occasion.name):
 			names.extend(row.name for row in rows)
 	return names
 
@@ -554,7 +554,7 @@ def _run_scan(query) -> list[str]:
 
 
 def compare_queries(today: date, repeats: int = 3) -> dict:
-	default, by_type = planner.lead_settings(clienteling_settings.get_settings())
+	default, by_type = planner_occasions.lead_settings(clienteling_settings.get_settings())
 	leads = sorted({lead for leads in (default, *by_type.values()) for lead in leads})
 	indexed, scan = _indexed_queries(today, leads), _scan_query(today, leads)
 	indexed_plan = [_explain(query)[0] for query in indexed]

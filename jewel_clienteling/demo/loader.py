@@ -18,7 +18,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import add_days, getdate, nowdate
 
-from jewel_clienteling.demo import catalogue, people, plan, setup
+from jewel_clienteling.demo import catalogue, people, plan, plan_messages, setup
 from jewel_clienteling.services import loyalty, occasions, planner, profile
 from jewel_clienteling.services import settings as clienteling_settings
 
@@ -301,7 +301,7 @@ def _messages(the_plan: plan.Plan, associates: list[str]) -> int:
 				"assigned_to": associate,
 				"channel": message.channel,
 				"phone": customer.mobile if message.channel != "Email" else None,
-				"message": plan.message_text(customer, message),
+				"message": plan_messages.message_text(customer, message),
 				"cycle": message.key,
 				"dedupe_key": message.key,
 				"sent_on": sent,

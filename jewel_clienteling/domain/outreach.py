@@ -1,4 +1,4 @@
-"""Outreach: when to write to her, about what, on which channel, and which sale a message earned.
+"""Outreach: whom to write to, about what, on which channel, and when two messages compete.
 
 A jeweller's best customers are the ones who are remembered. Her anniversary is reminded six weeks
 ahead (time for the husband to choose, and for a piece to be made or resized), again a week ahead,
@@ -15,17 +15,16 @@ Too many messages drive a client away, so marketing messages on different topics
 message already sent cannot be unsent; one still waiting in the queue can be withdrawn for a better
 one. Nobody wants a WhatsApp from her jeweller at eleven at night: messages wait out quiet hours.
 
-When she buys within a few weeks of a message, the sale is credited to it, each sale once.
+When each reason falls due is in domain/outreach_cadence.py; which sale a message earned, in
+domain/attribution.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from urllib.parse import quote
 
 import phonenumbers
@@ -119,20 +118,6 @@ SKIP_FREQUENCY_CAP = "frequency_cap"
 SKIP_SUPERSEDED = "superseded"
 
 DEFAULT_CAP_DAYS = 14
-DEFAULT_ATTRIBUTION_DAYS = 30
-DEFAULT_CATCH_UP_DAYS = 31
-
-POST_PURCHASE_STEPS = ("Check-in", "Care", "New arrivals", "Purchase anniversary")
-DEFAULT_CADENCE_DAYS = (14, 90, 180, 365)
-
-CARE_DIAMOND = "diamond"
-CARE_POLKI = "polki"
-CARE_PEARL = "pearl"
-CARE_GEMSTONE = "gemstone"
-CARE_PLATINUM = "platinum"
-CARE_SILVER = "silver"
-CARE_GOLD = "gold"
-CARE_TOPICS = (CARE_DIAMOND, CARE_POLKI, CARE_PEARL, CARE_GEMSTONE, CARE_PLATINUM, CARE_SILVER, CARE_GOLD)
 
 # --- the same message is never queued twice ----------------------------------------------------
 
@@ -378,207 +363,7 @@ def send_after(due_date: date, now: datetime, quiet_start: time | None, quiet_en
 	return datetime.combine(day, quiet_end, tzinfo=now.tzinfo)
 
 
-# --- occasions ---------------------------------------------------------------------------------
-
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
-
-
-def parse_days(text: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
-	"""'42, 7, 0' as (42, 7, 0): whole days ahead, duplicates dropped, largest first. Nothing written
-	gives `default`; anything else (a negative, a fraction, a word) raises ValueError."""
-	pieces = [piece.strip() for piece in (text or "").split(",")]
-	pieces = [piece for piece in pieces if piece]
-	if not pieces:
-		return tuple(default)
-	for piece in pieces:
-		if not _WHOLE_NUMBER.fullmatch(piece):
-			raise ValueError(f"not a whole number of days: {piece!r}")
-	return tuple(sorted({int(piece) for piece in pieces}, reverse=True))
-
-
-def occasion_leads(
-	own_lead_days: int | None,
-	by_type: dict[str, tuple[int, ...]],
-	occasion_type: str,
-	default: tuple[int, ...],
-) -> tuple[int, ...]:
-	"""Which days ahead to remind for one occasion, largest first. An occasion with its own lead
-	(above zero) is reminded that many days ahead and greeted on the day; otherwise the settings for
-	its type apply, and without those (missing or empty) the default."""
-	if own_lead_days and own_lead_days > 0:
-		leads: Iterable[int] = (own_lead_days, 0)
-	else:
-		leads = by_type.get(occasion_type) or default
-	return tuple(sorted(set(leads), reverse=True))
-
-
-def occasion_step(lead: int) -> str:
-	"""The label an associate reads in the queue."""
-	return "On the day" if lead == 0 else f"{lead} days ahead"
-
-
-def occasion_cycle(occurrence: date, lead: int) -> str:
-	"""One occurrence and one lead: this year's 7-day reminder is not next year's."""
-	return f"{occurrence.isoformat()}/{lead}"
-
-
-def occasion_reminders(
-	occurrence: date, leads: Iterable[int], first_day: date, last_day: date
-) -> list[tuple[date, int]]:
-	"""(due date, lead) of every reminder of one occurrence that falls due between `first_day` and
-	`last_day`, both included, each once, earliest first. A planner that missed a few days covers
-	them all in one run and still reminds nothing twice."""
-	found = set()
-	for lead in set(leads):
-		try:
-			due = occurrence - timedelta(days=lead)
-		except OverflowError:  # so far ahead it is outside the calendar, and so outside the window
-			continue
-		if first_day <= due <= last_day:
-			found.add((due, lead))
-	return sorted(found)
-
-
-def years_since(year: int | None, occurrence: date) -> int | None:
-	"""Which anniversary this is (25 for a 2002 wedding in 2027), when the year is known."""
-	if not year:
-		return None
-	years = occurrence.year - year
-	return years if years > 0 else None
-
-
-def planning_days(
-	last_planned: date | None, today: date, max_catch_up: int = DEFAULT_CATCH_UP_DAYS
-) -> list[date]:
-	"""The days the planner must still cover, oldest first: those after the last day it planned up to
-	today, but no more than the last `max_catch_up` (a shop closed for a month does not wake up to a
-	month of stale greetings). Today alone when it has never run; nothing when today is done."""
-	if last_planned is None:
-		return [today]
-	if last_planned >= today:
-		return []
-	span = min((today - last_planned).days, max(max_catch_up, 1))
-	return [today - timedelta(days=back) for back in range(span - 1, -1, -1)]
-
-
-# --- after a purchase --------------------------------------------------------------------------
-
-
-def cadence(check_in: int, care: int, new_arrivals: int, anniversary: int) -> tuple[tuple[str, int], ...]:
-	"""(step, days after the purchase) for each follow-up the shop has switched on (days above 0)."""
-	days = (check_in, care, new_arrivals, anniversary)
-	return tuple(
-		(step, after) for step, after in zip(POST_PURCHASE_STEPS, days, strict=True) if after and after > 0
-	)
-
-
-# Polki and kundan are uncut diamonds set on foil: water behind the foil dulls them, so an "uncut
-# diamond" gets polki care, which is why polki words are looked for first in a stone's name.
-_STONE_WORDS = (
-	(CARE_POLKI, ("polki", "kundan", "uncut")),
-	(CARE_DIAMOND, ("diamond", "solitaire")),
-	(CARE_PEARL, ("pearl",)),
-)
-_STONE_PRECEDENCE = (CARE_DIAMOND, CARE_POLKI, CARE_PEARL, CARE_GEMSTONE)
-_METAL_PRECEDENCE = (CARE_PLATINUM, CARE_SILVER, CARE_GOLD)
-
-
-def _stone_kind(name: str) -> str:
-	for kind, words in _STONE_WORDS:
-		if any(word in name for word in words):
-			return kind
-	return CARE_GEMSTONE
-
-
-def _metal_kind(name: str) -> str:
-	for kind in (CARE_PLATINUM, CARE_SILVER):
-		if kind in name:
-			return kind
-	return CARE_GOLD
-
-
-NO_STONE = frozenset({"plain", "none", "no stone", "n/a", "-"})
-
-
-def care_topic(metals: Iterable[str], stones: Iterable[str]) -> str:
-	"""The care advice the 90-day reminder carries, from what she bought. A stone needs more care
-	than the metal around it, so any stone wins: diamond, then polki (polki, kundan, uncut), then pearl,
-	then any other gemstone. Without stones: platinum, then silver, else gold. "Plain" or "None" in
-	a Stone attribute means a piece without stones."""
-	stone_kinds = {
-		_stone_kind(name.casefold())
-		for name in stones
-		if name and name.strip() and name.strip().casefold() not in NO_STONE
-	}
-	for kind in _STONE_PRECEDENCE:
-		if kind in stone_kinds:
-			return kind
-	metal_kinds = {_metal_kind(name.casefold()) for name in metals if name and name.strip()}
-	for kind in _METAL_PRECEDENCE:
-		if kind in metal_kinds:
-			return kind
-	return CARE_GOLD
-
-
-def lapse_due(last_purchase: date, lapsed_days: int) -> date:
-	"""The day she counts as lapsed and is asked back."""
-	return last_purchase + timedelta(days=lapsed_days)
-
-
-def lapse_cycle(last_purchase: date) -> str:
-	"""Once per lapse: a new purchase starts a new one."""
-	return last_purchase.isoformat()
-
-
-def bought_around(
-	purchase_dates: Iterable[date], festival_dates: Iterable[date], days_before: int, days_after: int
-) -> bool:
-	"""Did she buy between `days_before` days before and `days_after` days after any of the given
-	(earlier) festival dates, both ends included? A Dhanteras buyer is worth a Dhanteras campaign."""
-	festivals = list(festival_dates)
-	return any(
-		festival - timedelta(days=days_before) <= bought <= festival + timedelta(days=days_after)
-		for bought in purchase_dates
-		for festival in festivals
-	)
-
-
-# --- what a message earned ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Touch:
-	"""An outreach that reached her (or that the associate did by hand)."""
-
-	key: str
-	sent_on: date
-
-
-@dataclass(frozen=True)
-class SaleFact:
-	name: str
-	posting_date: date
-	amount: Decimal  # net of returns; <= 0 means nothing was kept
-
-
-def attribute(
-	touches: Sequence[Touch], sales: Sequence[SaleFact], window_days: int = DEFAULT_ATTRIBUTION_DAYS
-) -> dict[str, tuple[str, Decimal]]:
-	"""Credit each sale to at most one message and each message at most once. Sales are taken in
-	order of date (then name); a kept sale (amount above 0) credits the most recent message not yet
-	credited that was sent on or before the sale and no more than `window_days` before it (two sent on
-	the same day: the smaller key). Returns {touch key: (sale name, amount)}."""
-	newest_first = sorted(touches, key=lambda touch: (-touch.sent_on.toordinal(), touch.key))
-	window = timedelta(days=window_days)
-	credit: dict[str, tuple[str, Decimal]] = {}
-	for sale in sorted(sales, key=lambda sale: (sale.posting_date, sale.name)):
-		if not sale.amount > 0:
-			continue
-		for touch in newest_first:
-			if touch.key not in credit and touch.sent_on <= sale.posting_date <= touch.sent_on + window:
-				credit[touch.key] = (sale.name, sale.amount)
-				break
-	return credit
+# --- who makes the call ----------------------------------------------------------------------
 
 
 def assignee(

@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from jewel_clienteling.domain.outreach import REPAIR_READY
+
 STATUS_RECEIVED = "Received"
 STATUS_ESTIMATED = "Estimated"
 STATUS_APPROVED = "Approved"
@@ -32,9 +34,6 @@ STATUS_FLOW = (
 STATUSES = (*STATUS_FLOW, STATUS_CANCELLED)
 FINAL_STATUSES = (STATUS_DELIVERED, STATUS_CANCELLED)
 
-MESSAGE_REPAIR_READY = "Repair ready"
-MESSAGE_REPAIR_UNCOLLECTED = "Repair uncollected"
-MESSAGE_REPAIR_REVIEW = "Repair review request"
 
 GRAMS = Decimal("0.001")
 DEFAULT_WEIGHT_LIMIT_GRAMS = Decimal("5000")
@@ -241,7 +240,7 @@ def turnaround_days(sent: date | None, received: date | None) -> int | None:
 def message_on_status_change(previous: str | None, new: str) -> str | None:
 	"""The utility message a change of status sends: only entering Ready tells her to come."""
 	if new == STATUS_READY and previous != STATUS_READY:
-		return MESSAGE_REPAIR_READY
+		return REPAIR_READY
 	return None
 
 
@@ -263,9 +262,14 @@ def uncollected_reminder_cycle(ready_since: date | None, status: str, today: dat
 	return waited // days
 
 
-def review_request_due(delivered_on: date | None, status: str, today: date, days_after: int) -> bool:
-	"""A delivered piece earns a review request `days_after` days after she took it home (once per
-	ticket; the Frappe layer remembers having asked)."""
-	if status != STATUS_DELIVERED or not delivered_on:
-		return False
-	return today >= delivered_on + timedelta(days=max(days_after, 0))
+def review_requests_delivered(first: date, last: date, days_after: int) -> tuple[date, date]:
+	"""A delivered piece earns a review request `days_after` days after she took it home: the
+	pieces delivered between these two days (both included) earn theirs on a day from `first` to
+	`last`. Once per ticket: the outreach's dedupe key remembers having asked."""
+	wait = timedelta(days=max(days_after, 0))
+	return first - wait, last - wait
+
+
+def review_request_day(delivered_on: date, days_after: int) -> date:
+	"""The day a delivered piece's review request falls due."""
+	return delivered_on + timedelta(days=max(days_after, 0))

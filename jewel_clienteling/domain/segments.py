@@ -9,7 +9,6 @@ query over Customer."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -326,12 +325,6 @@ def month_after(today: date, months: int = 0) -> tuple[int, int]:
 	"""(year, month) `months` after today's month."""
 	index = today.year * 12 + today.month - 1 + months
 	return index // 12, index % 12 + 1
-
-
-def month_window(today: date, months: int = 0) -> tuple[date, date]:
-	"""The first and last day of the month `months` after today's: "this month" is months=0."""
-	year, month = month_after(today, months)
-	return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
 def days_before(today: date, days: int) -> date:

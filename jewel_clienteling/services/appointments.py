@@ -13,10 +13,12 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_to_date, get_datetime, get_time, getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import appointments as rules
+from jewel_clienteling.domain import appointments
 from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services.outreach import OPEN, OUTREACH, Queue
+from jewel_clienteling.services.outreach import OUTREACH, Queue
 
 APPOINTMENT = "Appointment"
 REMINDER = outreach_rules.APPOINTMENT_REMINDER
@@ -62,7 +64,11 @@ def prepare(doc) -> None:
 		frappe.throw(_("An appointment cannot be booked in the past."), title=_("Appointment"))
 	if doc.jc_associate and frappe.db.exists(
 		APPOINTMENT,
-		{"jc_associate": doc.jc_associate, "scheduled_time": scheduled, "status": ("!=", rules.CLOSED)},
+		{
+			"jc_associate": doc.jc_associate,
+			"scheduled_time": scheduled,
+			"status": ("!=", appointments.CLOSED),
+		},
 	):
 		frappe.throw(
 			_("{0} already has an appointment at {1}.").format(
@@ -95,15 +101,15 @@ def plan_reminders(doc) -> list[str]:
 	if not doc.get("jc_customer"):
 		return []  # the queue writes to customers; a lead is reminded by the associate herself
 	scheduled = get_datetime(doc.scheduled_time)
-	hour = rules.cycle(scheduled)
-	closed = doc.status == rules.CLOSED
+	hour = appointments.cycle(scheduled)
+	closed = doc.status == appointments.CLOSED
 	_withdraw(doc.name, REMINDER, keep_hour=None if closed else hour)
 	if closed:
 		return []
 	now = now_datetime()
-	context = rules.message_context(scheduled, doc.jc_purpose, doc.jc_store, doc.jc_pieces)
+	context = appointments.message_context(scheduled, doc.jc_purpose, doc.jc_store, doc.jc_pieces)
 	candidates, moments = [], {}
-	for reminder in rules.reminders(scheduled, now, *_quiet()):
+	for reminder in appointments.reminders(scheduled, now, *_quiet()):
 		candidate = outreach_rules.Candidate(
 			customer=doc.jc_customer,
 			reason=REMINDER,
@@ -112,7 +118,7 @@ def plan_reminders(doc) -> list[str]:
 			cycle=f"{hour}/{reminder.step}",
 			due_date=reminder.due_date,
 			step=reminder.step,
-			context={**context, "appointment_is_tomorrow": reminder.step == rules.DAY_BEFORE},
+			context={**context, "appointment_is_tomorrow": reminder.step == appointments.DAY_BEFORE},
 		)
 		candidates.append(candidate)
 		moments[candidate.key] = reminder.send_after
@@ -152,7 +158,7 @@ def _withdraw(appointment: str, reason: str, keep_hour: str | None) -> None:
 		where &= outreach.cycle.not_like(f"{keep_hour}/%")
 	(
 		frappe.qb.update(outreach)
-		.set(outreach.status, "Skipped")
+		.set(outreach.status, lifecycle.SKIPPED)
 		.set(outreach.skip_reason, _("The appointment was moved or closed."))
 		.set(outreach.modified, now_datetime())
 		.where(where)
@@ -170,9 +176,9 @@ def sweep(now=None) -> dict:
 	outreach = DocType(OUTREACH)
 	(
 		frappe.qb.update(outreach)
-		.set(outreach.status, "Due")
+		.set(outreach.status, lifecycle.DUE)
 		.where(
-			(outreach.status == "Planned")
+			(outreach.status == lifecycle.PLANNED)
 			& outreach.reason.isin((REMINDER, MISSED))
 			& (outreach.due_date <= getdate(now))
 		)
@@ -183,10 +189,10 @@ def sweep(now=None) -> dict:
 		frappe.qb.from_(appointment)
 		.select(*[appointment[field] for field in FIELDS])
 		.where(
-			(appointment.status != rules.CLOSED)
+			(appointment.status != appointments.CLOSED)
 			& appointment.jc_no_show_on.isnull()
-			& (appointment.scheduled_time <= add_to_date(now, minutes=-rules.GRACE_MINUTES))
-			& (appointment.scheduled_time >= add_to_date(now, days=-rules.NO_SHOW_LOOKBACK_DAYS))
+			& (appointment.scheduled_time <= add_to_date(now, minutes=-appointments.GRACE_MINUTES))
+			& (appointment.scheduled_time >= add_to_date(now, days=-appointments.NO_SHOW_LOOKBACK_DAYS))
 			& (appointment.jc_customer.isnotnull() | appointment.jc_lead.isnotnull())
 		)
 		.run(as_dict=True)
@@ -194,19 +200,19 @@ def sweep(now=None) -> dict:
 	followed = 0
 	for row in rows:
 		scheduled = get_datetime(row.scheduled_time)
-		if not rules.is_no_show(row.status, scheduled, now):
+		if not appointments.is_no_show(row.status, scheduled, now):
 			continue
 		_withdraw(row.name, REMINDER, keep_hour=None)
 		if row.jc_customer:
-			context = rules.message_context(scheduled, row.jc_purpose, row.jc_store, row.jc_pieces)
+			context = appointments.message_context(scheduled, row.jc_purpose, row.jc_store, row.jc_pieces)
 			candidate = outreach_rules.Candidate(
 				customer=row.jc_customer,
 				reason=MISSED,
 				reference_doctype=APPOINTMENT,
 				reference_name=row.name,
-				cycle=rules.cycle(scheduled),
+				cycle=appointments.cycle(scheduled),
 				due_date=getdate(now),
-				step=rules.NO_SHOW,
+				step=appointments.NO_SHOW,
 				context=context,
 			)
 			followed += len(_queue([candidate], row.jc_associate))
@@ -225,7 +231,7 @@ def next_for(customer: str) -> dict | None:
 		.select(*[appointment[field] for field in FIELDS])
 		.where(
 			(appointment.jc_customer == customer)
-			& (appointment.status != rules.CLOSED)
+			& (appointment.status != appointments.CLOSED)
 			& (appointment.scheduled_time >= add_to_date(now_datetime(), hours=-1))
 		)
 		.orderby(appointment.scheduled_time)

@@ -7,17 +7,17 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate
 
-from jewel_clienteling.domain.outreach import SaleFact, Touch, attribute
+from jewel_clienteling.domain.attribution import DEFAULT_ATTRIBUTION_DAYS, SaleFact, Touch, attribute
+from jewel_clienteling.domain.outreach_lifecycle import REACHED
 from jewel_clienteling.domain.profile import Sale, net_sales
 
-REACHED = ("Sent", "Delivered", "Read", "Replied", "Done")
 SEPARATOR = "::"
 
 
 def sync(customer: str, sales: list[Sale], settings) -> int:
 	"""Credit each of her kept sales to the outreach that came before it within the window, once.
 	Returns how many outreach rows changed."""
-	window = cint(settings.attribution_days) or 30
+	window = cint(settings.attribution_days) or DEFAULT_ATTRIBUTION_DAYS
 	outreach = DocType("Client Outreach")
 	rows = (
 		frappe.qb.from_(outreach)

@@ -10,7 +10,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from frappe.utils import cint, flt, getdate, now_datetime
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import claims, segments
 from jewel_clienteling.services.outreach import Queue
@@ -114,10 +114,10 @@ def run(name: str, page: int = PAGE, pages: int | None = None) -> dict:
 	return progress(name)
 
 
-def candidate(doc, customer: str) -> rules.Candidate:
-	return rules.Candidate(
+def candidate(doc, customer: str) -> outreach_rules.Candidate:
+	return outreach_rules.Candidate(
 		customer=customer,
-		reason=rules.CAMPAIGN,
+		reason=outreach_rules.CAMPAIGN,
 		reference_doctype=CAMPAIGN,
 		reference_name=doc.name,
 		cycle=doc.name,

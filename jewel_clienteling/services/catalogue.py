@@ -9,10 +9,11 @@ from frappe.query_builder import DocType
 from frappe.utils import cint, flt, fmt_money, get_url, getdate, now_datetime, nowdate
 from frappe.utils.password import get_decrypted_password, set_encrypted_password
 
-from jewel_clienteling.domain import catalogue as rules
+from jewel_clienteling.domain import catalogue
 from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services.outreach import OPEN, OUTREACH, Queue
+from jewel_clienteling.services.outreach import OUTREACH, Queue
 
 SHARE = "Catalogue Share"
 SETTINGS = "Clienteling Settings"
@@ -45,24 +46,24 @@ def selection_items(
 		.select(item.name)
 		.where((item.disabled == 0) & (item.is_sales_item == 1) & (item.has_variants == 0))
 	)
-	if selection == rules.PIECES:
-		codes = rules.pick(items or [])
+	if selection == catalogue.PIECES:
+		codes = catalogue.pick(items or [])
 		if not codes:
 			return [], None
 		found = set(query.where(item.name.isin(codes)).run(pluck=True))
 		return [code for code in codes if code in found], None
-	if selection == rules.NEW_ARRIVALS:
+	if selection == catalogue.NEW_ARRIVALS:
 		item_group = _her_category(customer)
 		if not item_group:
 			return [], None
 		days = cint(clienteling_settings.get_settings().get("catalogue_new_arrival_days"))
-		query = query.where(item.creation >= rules.arrivals_since(getdate(nowdate()), days))
+		query = query.where(item.creation >= catalogue.arrivals_since(getdate(nowdate()), days))
 	if not item_group:
 		return [], None
 	codes = (
 		query.where(item.item_group == item_group)
 		.orderby(item.creation, order=frappe.qb.desc)
-		.limit(rules.MAX_PIECES)
+		.limit(catalogue.MAX_PIECES)
 		.run(pluck=True)
 	)
 	return codes, item_group
@@ -91,7 +92,7 @@ def share(
 ) -> dict:
 	"""Record the share, sign its link and queue the message. Returns the share, the link, and the
 	message's status (Skipped with the reason when she has not consented)."""
-	if selection not in rules.SELECTIONS:
+	if selection not in catalogue.SELECTIONS:
 		frappe.throw(
 			_("Choose pieces, an item group or new arrivals in the customer's category."),
 			title=_("Catalogue"),
@@ -100,7 +101,7 @@ def share(
 	if not codes:
 		frappe.throw(_("There are no pieces to share in this selection."), title=_("Catalogue"))
 	settings = clienteling_settings.get_settings()
-	expires = rules.expiry(getdate(nowdate()), cint(settings.get("catalogue_link_days")))
+	expires = catalogue.expiry(getdate(nowdate()), cint(settings.get("catalogue_link_days")))
 	doc = frappe.get_doc(
 		{
 			"doctype": SHARE,
@@ -113,7 +114,7 @@ def share(
 		}
 	)
 	doc.insert()
-	link = get_url(f"/catalogue?t={rules.sign(secret(make=True), doc.name, expires)}")
+	link = get_url(f"/catalogue?t={catalogue.sign(secret(make=True), doc.name, expires)}")
 	candidate = outreach_rules.Candidate(
 		customer=customer,
 		reason=outreach_rules.CATALOGUE_SHARE,
@@ -121,7 +122,7 @@ def share(
 		reference_name=doc.name,
 		cycle=doc.name,
 		due_date=getdate(nowdate()),
-		context=rules.message_context(link, len(codes), expires),
+		context=catalogue.message_context(link, len(codes), expires),
 		event_date=expires,
 	)
 	Queue().add([candidate])
@@ -153,8 +154,8 @@ def open_share(token: str | None, user_agent: str | None = None) -> dict | None:
 	if not key or not token:
 		return None
 	try:
-		name = rules.verify(key, token, getdate(nowdate()))
-	except rules.TokenRefused:
+		name = catalogue.verify(key, token, getdate(nowdate()))
+	except catalogue.TokenRefused:
 		return None
 	if not frappe.db.exists(SHARE, name):
 		return None
@@ -178,7 +179,7 @@ def open_share(token: str | None, user_agent: str | None = None) -> dict | None:
 	return {
 		"customer_name": (frappe.db.get_value(SHARE, name, "customer_name") or "").split(" ")[0],
 		"pieces": [
-			rules.shown(
+			catalogue.shown(
 				row.item_name or row.name,
 				row.image,
 				prices.get(row.name),

@@ -16,7 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, now_datetime
 
-from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain import messaging
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.services import claims, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
@@ -135,12 +135,12 @@ def send_sms(row, customer) -> str:
 		frappe.db.rollback(save_point="jc_send_sms")
 		# the gateway's answer sorted like Meta's: 5xx, 429 and no answer back off, other 4xx fail
 		status = getattr(getattr(error, "response", None), "status_code", None)
-		outcome = rules.classify_error(status, None)
+		outcome = messaging.classify_error(status, None)
 		code = str(status or "gateway")
 		text = f"{type(error).__name__}: {error}"[:500]
-		if rules.should_give_up(outcome, attempts, MAX_ATTEMPTS):
+		if messaging.should_give_up(outcome, attempts, MAX_ATTEMPTS):
 			return claims.finish(row, "Failed", text, code=code, attempts=attempts)
-		return claims.retry_later(row, attempts, rules.retry_delay(outcome, attempts), code, text)
+		return claims.retry_later(row, attempts, messaging.retry_delay(outcome, attempts), code, text)
 	return claims.sent(row, attempts)
 
 

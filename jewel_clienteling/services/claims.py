@@ -7,9 +7,11 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import add_to_date, now_datetime
 
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain.outreach import MARKETING
+
 OUTREACH = "Client Outreach"
 CLAIM_MINUTES = 5
-MARKETING = "Marketing"
 CONSENT_FIELDS = {"WhatsApp": "jc_whatsapp_opt_in", "SMS": "jc_sms_opt_in", "Email": "jc_email_opt_in"}
 
 
@@ -22,7 +24,7 @@ def claim(token: str, now, channel: str, reasons: list[str] | None = None, limit
 	outreach = DocType(OUTREACH)
 	due = (
 		(outreach.channel == channel)
-		& (outreach.status == "Due")
+		& (outreach.status == lifecycle.DUE)
 		# nothing past its shelf life is sent, even before the daily expiry has withdrawn it
 		& (outreach.expires_on.isnull() | (outreach.expires_on >= now.date()))
 		& outreach.wa_message_id.isnull()
@@ -83,7 +85,7 @@ def sent(row, attempts: int, **values) -> str:
 		OUTREACH,
 		row.name,
 		{
-			"status": "Sent",
+			"status": lifecycle.SENT,
 			"sent_on": now_datetime(),
 			"attempts": attempts,
 			"claim": None,
@@ -120,13 +122,13 @@ def finish(row, status: str, why: str, code: str = "", attempts: int | None = No
 			"status": status,
 			"skip_reason": why,
 			"error_code": code or None,
-			"error_message": why if status == "Failed" else None,
+			"error_message": why if status == lifecycle.FAILED else None,
 			"attempts": attempts if attempts is not None else row.attempts,
 			"claim": None,
 			"claimed_until": None,
 		},
 	)
-	return "failed" if status == "Failed" else "skipped"
+	return "failed" if status == lifecycle.FAILED else "skipped"
 
 
 def release(row, outcome: str, seconds: float = 0) -> str:

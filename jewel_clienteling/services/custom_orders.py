@@ -11,10 +11,12 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import IfNull
 from frappe.utils import getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import custom_orders as rules
+from jewel_clienteling.domain import custom_orders
 from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import store_access
-from jewel_clienteling.services.outreach import OPEN, OUTREACH, Queue
+from jewel_clienteling.services.outreach import OUTREACH, Queue
 
 SALES_ORDER = "Sales Order"
 QUOTATION = "Quotation"
@@ -69,8 +71,8 @@ def check_stage(doc) -> None:
 	if new and not doc.get("jc_custom_order"):
 		frappe.throw(_("Only a made-to-order piece has a custom order stage."), title=_("Custom Order"))
 	try:
-		rules.check_move(old or None, new)
-	except rules.StageRefused:
+		custom_orders.check_move(old or None, new)
+	except custom_orders.StageRefused:
 		frappe.throw(
 			_("The order is already at {0}: it cannot go back to {1}.").format(_(old), _(new or "—")),
 			title=_("Custom Order"),
@@ -82,7 +84,7 @@ def plan_status_message(doc) -> list[str]:
 	associate. Safe on every save: the dedupe key (her, the order, the stage) is unique in the
 	table, so each stage tells her once; a later stage withdraws an earlier one not yet sent."""
 	stage = doc.get("jc_order_stage")
-	if doc.docstatus != 1 or not doc.get("jc_custom_order") or stage not in rules.MESSAGED:
+	if doc.docstatus != 1 or not doc.get("jc_custom_order") or stage not in custom_orders.MESSAGED:
 		return []
 	_withdraw(doc.name, keep_stage=stage)
 	piece = doc.items[0].item_name if doc.items else ""
@@ -95,7 +97,7 @@ def plan_status_message(doc) -> list[str]:
 		cycle=stage,
 		due_date=getdate(nowdate()),
 		step=stage,
-		context=rules.message_context(
+		context=custom_orders.message_context(
 			stage, piece, promised, doc.name, doc.get("advance_paid"), doc.get("currency") or ""
 		),
 	)
@@ -125,7 +127,7 @@ def _withdraw(order: str, keep_stage: str | None) -> None:
 		where &= outreach.cycle != keep_stage
 	(
 		frappe.qb.update(outreach)
-		.set(outreach.status, "Skipped")
+		.set(outreach.status, lifecycle.SKIPPED)
 		.set(outreach.skip_reason, _("The order moved on, or was cancelled, before this was sent."))
 		.set(outreach.modified, now_datetime())
 		.where(where)
@@ -141,8 +143,8 @@ def _open_orders_query():
 		.where(
 			(order.docstatus == 1)
 			& (order.jc_custom_order == 1)
-			& order.status.notin(rules.FINISHED_STATUSES)
-			& (IfNull(order.jc_order_stage, "") != rules.DELIVERED)
+			& order.status.notin(custom_orders.FINISHED_STATUSES)
+			& (IfNull(order.jc_order_stage, "") != custom_orders.DELIVERED)
 			& (IfNull(order.per_delivered, 0) < 100)
 		)
 	)
@@ -176,9 +178,9 @@ def overdue(today=None, store: str | None = None, associate: str | None = None) 
 	rows = []
 	for row in query.orderby(order.jc_promised_date).orderby(order.name).run(as_dict=True):
 		promised = getdate(row.jc_promised_date)
-		if not rules.is_overdue(promised, row.jc_order_stage, None, None, today):
+		if not custom_orders.is_overdue(promised, row.jc_order_stage, None, None, today):
 			continue
-		row.days_overdue = rules.days_overdue(promised, today)
-		row.balance = rules.balance(row.grand_total, row.advance_paid)
+		row.days_overdue = custom_orders.days_overdue(promised, today)
+		row.balance = custom_orders.balance(row.grand_total, row.advance_paid)
 		rows.append(row)
 	return rows

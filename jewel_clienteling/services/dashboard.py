@@ -8,6 +8,7 @@ from frappe.query_builder.functions import Count, Sum
 from frappe.utils import add_days, cint, flt, format_date, getdate, nowdate
 
 from jewel_clienteling.domain import dashboard as figures
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import facts, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.store_access import only_her_customers, only_her_records
@@ -97,7 +98,7 @@ def outreach_funnel(months: int = CHART_MONTHS) -> dict:
 			outreach.replied_on,
 			outreach.attributed_sale,
 		)
-		.where((outreach.due_date >= month_starts[0]) & (outreach.status != "Skipped"))
+		.where((outreach.due_date >= month_starts[0]) & (outreach.status != lifecycle.SKIPPED))
 	)
 	rows = only_her_records(query, outreach.customer).run()
 	counts = figures.funnel_by_month(

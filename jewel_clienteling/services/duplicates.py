@@ -10,13 +10,13 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import get_datetime, now_datetime
 
-from jewel_clienteling.domain import duplicates as rules
+from jewel_clienteling.domain import duplicates
 from jewel_clienteling.domain.occasions import occasion_key
 from jewel_clienteling.domain.outreach import dedupe_key
+from jewel_clienteling.domain.outreach_lifecycle import OPEN as OPEN_OUTREACH
 from jewel_clienteling.domain.preferences import preference_key
 from jewel_clienteling.services import sync
 from jewel_clienteling.services.customer_lookup import Match
-from jewel_clienteling.services.outreach import OPEN as OPEN_OUTREACH
 
 DUPLICATE = "Possible Duplicate Customer"
 CONSENT_CHANNELS = ("WhatsApp", "SMS", "Email")
@@ -42,7 +42,7 @@ def flag(customer: str, match: Match, mobile: str, reference_doctype: str, refer
 				"existing_customer": existing,
 				"existing_store": frappe.db.get_value("Customer", existing, "jc_home_store"),
 				"mobile": mobile,
-				"status": rules.OPEN,
+				"status": duplicates.OPEN,
 			}
 		).insert(ignore_permissions=True)  # the associate never reads it; the managers do
 		added += 1
@@ -55,7 +55,7 @@ def merge(name: str) -> str:
 	notes, consent history and contacts follow. Her consent is her latest word on either record.
 	Returns the customer kept."""
 	row = frappe.get_doc(DUPLICATE, name, for_update=True)
-	if row.status != rules.OPEN:
+	if row.status != duplicates.OPEN:
 		frappe.throw(_("This possible duplicate is already {0}.").format(_(row.status)))
 	kept, dropped = row.existing_customer, row.customer
 	for customer, ptype in ((kept, "write"), (dropped, "write"), (dropped, "delete")):
@@ -64,16 +64,16 @@ def merge(name: str) -> str:
 	frappe.rename_doc("Customer", dropped, kept, merge=True, show_alert=False)
 	if consent:
 		frappe.db.set_value("Customer", kept, consent)
-	_resolve(row.name, rules.MERGED, merged_from=dropped)
+	_resolve(row.name, duplicates.MERGED, merged_from=dropped)
 	# other rows about the record merged away now point at the kept one: nothing left to merge there
 	table = DocType(DUPLICATE)
 	for other in (
 		frappe.qb.from_(table)
 		.select(table.name)
-		.where((table.status == rules.OPEN) & (table.customer == table.existing_customer))
+		.where((table.status == duplicates.OPEN) & (table.customer == table.existing_customer))
 		.run(pluck=True)
 	):
-		_resolve(other, rules.MERGED, merged_from=dropped)
+		_resolve(other, duplicates.MERGED, merged_from=dropped)
 	sync.refresh_after_commit(kept)
 	return kept
 
@@ -140,9 +140,9 @@ def _outreach_key(customer: str, row) -> str:
 
 def not_the_same(name: str) -> None:
 	row = frappe.get_doc(DUPLICATE, name, for_update=True)
-	if row.status != rules.OPEN:
+	if row.status != duplicates.OPEN:
 		frappe.throw(_("This possible duplicate is already {0}.").format(_(row.status)))
-	_resolve(row.name, rules.NOT_THE_SAME)
+	_resolve(row.name, duplicates.NOT_THE_SAME)
 
 
 def _resolve(name: str, status: str, merged_from: str | None = None) -> None:
@@ -167,16 +167,16 @@ def _merged_consent(kept: str, dropped: str) -> dict:
 	for channel in CONSENT_CHANNELS:
 		key = channel.lower()
 		states = {customer: _consent(records[customer], customer, channel) for customer in (kept, dropped)}
-		if rules.latest_word(states[kept], states[dropped]) == rules.DROPPED:
+		if duplicates.latest_word(states[kept], states[dropped]) == duplicates.DROPPED:
 			values.update(
 				{field: records[dropped].get(field) for field in fields if field.startswith(f"jc_{key}_")}
 			)
-	if rules.do_not_contact(records[kept].jc_do_not_contact, records[dropped].jc_do_not_contact):
+	if duplicates.do_not_contact(records[kept].jc_do_not_contact, records[dropped].jc_do_not_contact):
 		values["jc_do_not_contact"] = 1
 	return values
 
 
-def _consent(record, customer: str, channel: str) -> rules.Consent:
+def _consent(record, customer: str, channel: str) -> duplicates.Consent:
 	key = channel.lower()
 	withdrawn = frappe.db.get_value(
 		"Consent Change",
@@ -185,7 +185,7 @@ def _consent(record, customer: str, channel: str) -> rules.Consent:
 		order_by="changed_on desc",
 	)
 	given = record.get(f"jc_{key}_opt_in_on")
-	return rules.Consent(
+	return duplicates.Consent(
 		opted_in=bool(record.get(f"jc_{key}_opt_in")),
 		given_on=get_datetime(given) if given else None,
 		withdrawn_on=get_datetime(withdrawn) if withdrawn else None,

@@ -13,7 +13,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, get_url, getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import feedback as rules
+from jewel_clienteling.domain import feedback as feedback_rules
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.signing import TokenRefused, sign, verify
 from jewel_clienteling.services import settings as clienteling_settings
@@ -34,8 +34,8 @@ CLOSED = "closed"
 def link(key: str, due) -> str:
 	"""The one-tap link of the message whose dedupe key is `key`."""
 	days = cint(clienteling_settings.get_settings().get("feedback_link_days"))
-	expires = rules.link_expiry(getdate(due), days)
-	return get_url(f"/feedback?t={sign(secret(make=True), key, expires, rules.FEEDBACK)}")
+	expires = feedback_rules.link_expiry(getdate(due), days)
+	return get_url(f"/feedback?t={sign(secret(make=True), key, expires, feedback_rules.FEEDBACK)}")
 
 
 def with_links(pages: Iterator[list[outreach_rules.Candidate]]) -> Iterator[list[outreach_rules.Candidate]]:
@@ -56,7 +56,7 @@ def _request(token: str | None) -> frappe._dict | None:
 	if not key or not token:
 		return None
 	try:
-		request_key = verify(key, token, getdate(nowdate()), rules.FEEDBACK)
+		request_key = verify(key, token, getdate(nowdate()), feedback_rules.FEEDBACK)
 	except TokenRefused:
 		return None
 	row = frappe.db.get_value(
@@ -84,7 +84,7 @@ def answer(token: str | None, score, comment: str | None = None) -> dict:
 	row = _request(token)
 	if not row:
 		return {"state": CLOSED}
-	value = rules.parse_score(score)
+	value = feedback_rules.parse_score(score)
 	if value is None:
 		return open_request(token)
 	store = _store(row)
@@ -93,7 +93,7 @@ def answer(token: str | None, score, comment: str | None = None) -> dict:
 			"doctype": FEEDBACK,
 			"customer": row.customer,
 			"score": value,
-			"comment": rules.clean_comment(comment),
+			"comment": feedback_rules.clean_comment(comment),
 			"answered_on": now_datetime(),
 			"about_doctype": row.reference_doctype,
 			"about_name": row.reference_name,
@@ -102,8 +102,8 @@ def answer(token: str | None, score, comment: str | None = None) -> dict:
 			"request_key": row.dedupe_key,
 		}
 	)
-	follow_up = rules.follow_up(value)
-	if follow_up == rules.REVIEW_OFFERED:
+	follow_up = feedback_rules.follow_up(value)
+	if follow_up == feedback_rules.REVIEW_OFFERED:
 		doc.review_url = review_url(store)
 		doc.review_offered = 1 if doc.review_url else 0
 	frappe.db.savepoint("jc_feedback_answer")
@@ -113,7 +113,7 @@ def answer(token: str | None, score, comment: str | None = None) -> dict:
 		# answered at the same instant from another tab: the unique request key kept one
 		frappe.db.rollback(save_point="jc_feedback_answer")
 		return {"state": ALREADY}
-	if follow_up == rules.MANAGER_CALLS:
+	if follow_up == feedback_rules.MANAGER_CALLS:
 		doc.db_set("manager_todo", _manager_todo(doc), update_modified=False)
 	frappe.local.flags.commit = True
 	return {"state": THANKS, "follow_up": follow_up, "review_url": doc.review_url or None}

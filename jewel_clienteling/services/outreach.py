@@ -13,14 +13,12 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import cint, formatdate, get_datetime, get_time, getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.rendering import Drafter
 
 OUTREACH = "Client Outreach"
-OPEN = lifecycle.OPEN
-NOT_COUNTED = lifecycle.NOT_COUNTED
 CHUNK = 500
 
 INSERT_FIELDS = (
@@ -57,11 +55,15 @@ INSERT_FIELDS = (
 
 def skip_text(code: str) -> str:
 	return {
-		rules.SKIP_DO_NOT_CONTACT: _("The customer asked not to be contacted."),
-		rules.SKIP_NO_CONSENT: _("No consent to marketing messages on any channel."),
-		rules.SKIP_UNREACHABLE: _("No phone number or email to reach the customer on."),
-		rules.SKIP_FREQUENCY_CAP: _("Another message reaches the customer within the frequency cap."),
-		rules.SKIP_SUPERSEDED: _("A more important message replaced this one within the frequency cap."),
+		outreach_rules.SKIP_DO_NOT_CONTACT: _("The customer asked not to be contacted."),
+		outreach_rules.SKIP_NO_CONSENT: _("No consent to marketing messages on any channel."),
+		outreach_rules.SKIP_UNREACHABLE: _("No phone number or email to reach the customer on."),
+		outreach_rules.SKIP_FREQUENCY_CAP: _(
+			"Another message reaches the customer within the frequency cap."
+		),
+		outreach_rules.SKIP_SUPERSEDED: _(
+			"A more important message replaced this one within the frequency cap."
+		),
 	}.get(code, code)
 
 
@@ -93,9 +95,9 @@ class Queue:
 		self.withdrawn = 0
 		self.expired = 0
 
-	def add(self, candidates: list[rules.Candidate]) -> None:
+	def add(self, candidates: list[outreach_rules.Candidate]) -> None:
 		"""Decide and write these candidates, a chunk of customers at a time."""
-		by_customer: dict[str, list[rules.Candidate]] = defaultdict(list)
+		by_customer: dict[str, list[outreach_rules.Candidate]] = defaultdict(list)
 		for candidate in candidates:
 			if candidate.customer and candidate.customer != self.walk_in:
 				by_customer[candidate.customer].append(candidate)
@@ -112,7 +114,7 @@ class Queue:
 			"expired": self.expired,
 		}
 
-	def _add_chunk(self, by_customer: dict[str, list[rules.Candidate]]) -> None:
+	def _add_chunk(self, by_customer: dict[str, list[outreach_rules.Candidate]]) -> None:
 		known = _existing_keys([c.key for cands in by_customer.values() for c in cands])
 		fresh = {
 			customer: [c for c in cands if c.key not in known] for customer, cands in by_customer.items()
@@ -138,7 +140,7 @@ class Queue:
 			stale = {c.key for c in candidates if lifecycle.is_stale(self._expires_on(c), self.today)}
 			rows.extend(self._row(None, facts, None, stale=c) for c in candidates if c.key in stale)
 			candidates = [c for c in candidates if c.key not in stale]
-			decisions, withdrawn = rules.decide(
+			decisions, withdrawn = outreach_rules.decide(
 				candidates,
 				existing.get(customer, []),
 				contact,
@@ -151,23 +153,25 @@ class Queue:
 		self._withdraw(withdraw)
 		frappe.db.bulk_insert(OUTREACH, INSERT_FIELDS, rows, ignore_duplicates=True)
 
-	def _expires_on(self, candidate: rules.Candidate):
+	def _expires_on(self, candidate: outreach_rules.Candidate):
 		return lifecycle.expires_on(
 			candidate.reason, candidate.step, candidate.due_date, candidate.event_date
 		)
 
 	def _row(
 		self,
-		decision: rules.Decision | None,
+		decision: outreach_rules.Decision | None,
 		customer: frappe._dict,
 		taste: str | None,
-		stale: rules.Candidate | None = None,
+		stale: outreach_rules.Candidate | None = None,
 	) -> tuple:
 		"""One row to insert: planned (Due, or Planned for a later day), skipped with the reason, or,
 		for a `stale` candidate (a planner catching up on missed days), already Expired."""
 		candidate = stale or decision.candidate
 		expires = self._expires_on(candidate)
-		associate = rules.assignee(customer.jc_preferred_associate, customer.jc_last_served_by, self.manager)
+		associate = outreach_rules.assignee(
+			customer.jc_preferred_associate, customer.jc_last_served_by, self.manager
+		)
 		if stale:
 			self.expired += 1
 			status, template, message, send_after, channel, context = (
@@ -198,7 +202,7 @@ class Queue:
 			draft = self.drafter.compose(template, context)
 			# a word missing where one was needed: no sender takes it, the associate puts it right
 			message, held = draft.message, draft.wait_reason
-			send_after = rules.send_after(candidate.due_date, self.now, *self.quiet)
+			send_after = outreach_rules.send_after(candidate.due_date, self.now, *self.quiet)
 			channel, skip_reason = decision.channel, None
 		else:
 			self.skipped += 1
@@ -243,9 +247,9 @@ class Queue:
 		(
 			frappe.qb.update(outreach)
 			.set(outreach.status, lifecycle.SKIPPED)
-			.set(outreach.skip_reason, skip_text(rules.SKIP_SUPERSEDED))
+			.set(outreach.skip_reason, skip_text(outreach_rules.SKIP_SUPERSEDED))
 			.set(outreach.modified, self.now)
-			.where(outreach.dedupe_key.isin(keys) & outreach.status.isin(OPEN))
+			.where(outreach.dedupe_key.isin(keys) & outreach.status.isin(lifecycle.OPEN))
 			.run()
 		)
 		self.withdrawn += len(keys)
@@ -288,9 +292,9 @@ def _existing_keys(keys: list[str]) -> set[str]:
 	return found
 
 
-def contact_of(customer: frappe._dict) -> rules.Contact:
+def contact_of(customer: frappe._dict) -> outreach_rules.Contact:
 	"""Her consent and reachability, from a row of `customer_facts` (phone already normalised)."""
-	return rules.Contact(
+	return outreach_rules.Contact(
 		do_not_contact=bool(customer.jc_do_not_contact),
 		whatsapp_opt_in=bool(customer.jc_whatsapp_opt_in),
 		sms_opt_in=bool(customer.jc_sms_opt_in),
@@ -301,7 +305,7 @@ def contact_of(customer: frappe._dict) -> rules.Contact:
 	)
 
 
-def customer_contact(customer: str) -> rules.Contact | None:
+def customer_contact(customer: str) -> outreach_rules.Contact | None:
 	"""One customer's Contact, as the planner sees it; None when disabled or gone."""
 	row = customer_facts([customer]).get(customer)
 	return contact_of(row) if row else None
@@ -331,11 +335,13 @@ def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
 	)
 	region = (clienteling_settings.get_settings().default_region or "IN").upper()
 	for row in rows:
-		row.phone = rules.normalise_phone(row.mobile_no, region)
+		row.phone = outreach_rules.normalise_phone(row.mobile_no, region)
 	return {row.name: row for row in rows}
 
 
-def _existing_marketing(customers: list[str], start: date, end: date) -> dict[str, list[rules.Existing]]:
+def _existing_marketing(
+	customers: list[str], start: date, end: date
+) -> dict[str, list[outreach_rules.Existing]]:
 	"""Marketing outreach already queued or sent to these customers around the dates being planned."""
 	if not customers:
 		return {}
@@ -355,20 +361,20 @@ def _existing_marketing(customers: list[str], start: date, end: date) -> dict[st
 			outreach.customer.isin(customers)
 			& (outreach.due_date >= start)
 			& (outreach.due_date <= end)
-			& (outreach.purpose == rules.MARKETING)
-			& outreach.status.notin(NOT_COUNTED)
+			& (outreach.purpose == outreach_rules.MARKETING)
+			& outreach.status.notin(lifecycle.NOT_COUNTED)
 		)
 		.run(as_dict=True)
 	)
-	found: dict[str, list[rules.Existing]] = defaultdict(list)
+	found: dict[str, list[outreach_rules.Existing]] = defaultdict(list)
 	for row in rows:
 		found[row.customer].append(
-			rules.Existing(
+			outreach_rules.Existing(
 				key=row.dedupe_key,
 				due_date=getdate(row.due_date),
-				priority=rules.PRIORITY.get(row.reason, 99),
+				priority=outreach_rules.PRIORITY.get(row.reason, 99),
 				topic_key=f"{row.reference_doctype}:{row.reference_name}",
-				sent=row.status not in OPEN,
+				sent=row.status not in lifecycle.OPEN,
 			)
 		)
 	return found

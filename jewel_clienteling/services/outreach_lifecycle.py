@@ -10,7 +10,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import cint, get_datetime, get_time, getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import OUTREACH, contact_of, customer_facts, skip_text, stale_text
@@ -82,7 +82,7 @@ def make_due(today: date | None = None, now: datetime | None = None) -> dict:
 					# out of quiet hours, and never before a moment its producer chose (an
 					# appointment's two-hours-before reminder)
 					outreach.send_after: max(
-						rules.send_after(getdate(row.due_date), now, *quiet),
+						outreach_rules.send_after(getdate(row.due_date), now, *quiet),
 						get_datetime(row.send_after) if row.send_after else now,
 					),
 				}

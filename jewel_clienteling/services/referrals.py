@@ -13,11 +13,11 @@ from frappe.query_builder.functions import Sum
 from frappe.utils import cint, getdate
 
 from jewel_clienteling.domain import feedback as feedback_rules
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import referrals as referral_rules
 from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.domain.loyalty import SOURCE_REFERRAL
-from jewel_clienteling.services import facts, planner
+from jewel_clienteling.services import facts, planner_queries, planner_sales
 from jewel_clienteling.services import settings as clienteling_settings
 
 FEEDBACK = "Customer Feedback"
@@ -25,14 +25,14 @@ FEEDBACK = "Customer Feedback"
 THANKS_AFTER_DAYS = 1
 
 
-def ask_candidates(first: date, last: date, days: int, settings) -> Iterator[list[rules.Candidate]]:
+def ask_candidates(first: date, last: date, days: int, settings) -> Iterator[list[outreach_rules.Candidate]]:
 	"""Sales `days` before each planned day that she kept and was happy with: a referral ask each."""
 	sources = clienteling_settings.preference_sources(settings)
 	for doctype in facts.SALE_DOCTYPES:
-		invoice, query = planner._sales_between(
+		invoice, query = planner_queries.sales_between(
 			doctype, first - timedelta(days=days), last - timedelta(days=days)
 		)
-		for rows in planner._pages(query, invoice.posting_date, invoice.name):
+		for rows in planner_queries.pages(query, invoice.posting_date, invoice.name):
 			customers = list({row.customer for row in rows})
 			names = [row.name for row in rows]
 			returned = _returned(doctype, names)
@@ -51,28 +51,28 @@ def ask_candidates(first: date, last: date, days: int, settings) -> Iterator[lis
 					)
 				)
 			]
-			items = planner._items_of(doctype, happy, sources)
+			items = planner_sales._items_of(doctype, happy, sources)
 			yield [
-				rules.Candidate(
+				outreach_rules.Candidate(
 					customer=row.customer,
-					reason=rules.REFERRAL_ASK,
+					reason=outreach_rules.REFERRAL_ASK,
 					reference_doctype=doctype,
 					reference_name=row.name,
 					cycle=referral_rules.ASK_CYCLE,
 					due_date=getdate(row.posting_date) + timedelta(days=days),
-					step=rules.REFERRAL_ASK,
+					step=outreach_rules.REFERRAL_ASK,
 					context={"purchase_date": getdate(row.posting_date), "items": items[row.name]["names"]},
 				)
 				for row in happy
 			]
 
 
-def thanks_candidates(first: date, last: date, settings) -> Iterator[list[rules.Candidate]]:
+def thanks_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:
 	"""A friend's first kept sale the day before each planned day: her referrer is thanked, once."""
 	walk_in = clienteling_settings.walk_in_customer(settings)
 	customer = DocType("Customer")
 	for doctype in facts.SALE_DOCTYPES:
-		invoice, query = planner._sales_between(
+		invoice, query = planner_queries.sales_between(
 			doctype,
 			first - timedelta(days=THANKS_AFTER_DAYS),
 			last - timedelta(days=THANKS_AFTER_DAYS),
@@ -84,10 +84,10 @@ def thanks_candidates(first: date, last: date, settings) -> Iterator[list[rules.
 			.on(customer.name == invoice.customer)
 			.where(customer.jc_referred_by.isnotnull() & (customer.jc_referred_by != ""))
 		)
-		for rows in planner._pages(query, invoice.posting_date, invoice.name):
+		for rows in planner_queries.pages(query, invoice.posting_date, invoice.name):
 			rows = [
 				row
-				for row in planner._kept(doctype, rows)
+				for row in planner_queries.kept(doctype, rows)
 				if row.jc_referred_by not in (row.customer, walk_in)
 			]
 			earlier = _sales_of(
@@ -102,14 +102,14 @@ def thanks_candidates(first: date, last: date, settings) -> Iterator[list[rules.
 			]
 			points = _referral_points(doctype, [row.name for row in firsts])
 			yield [
-				rules.Candidate(
+				outreach_rules.Candidate(
 					customer=row.jc_referred_by,
-					reason=rules.REFERRAL_THANKS,
+					reason=outreach_rules.REFERRAL_THANKS,
 					reference_doctype="Customer",
 					reference_name=row.customer,
 					cycle=referral_rules.THANKS_CYCLE,
 					due_date=getdate(row.posting_date) + timedelta(days=THANKS_AFTER_DAYS),
-					step=rules.REFERRAL_THANKS,
+					step=outreach_rules.REFERRAL_THANKS,
 					context={"referred_name": row.customer_name or "", "points": points.get(row.name, 0)},
 				)
 				for row in firsts
@@ -196,7 +196,7 @@ def _sales_of(customers: list[str], until: date) -> dict[str, list[tuple[date, s
 			)
 			.run(as_dict=True)
 		)
-		for row in planner._kept(doctype, rows):
+		for row in planner_queries.kept(doctype, rows):
 			found[row.customer].append((getdate(row.posting_date), row.name))
 	return found
 

@@ -9,17 +9,19 @@ from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
-from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import repairs
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import duplicates, store_access
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
-from jewel_clienteling.services.outreach import OPEN, Queue
+from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.services.roles import require_manager
 
 TICKET = "Repair Ticket"
 
 
-def explain(error: rules.RepairError) -> str:
+def explain(error: repairs.RepairError) -> str:
 	"""The desk's words for a rule the domain refused."""
 	return {
 		"unknown_status": _("That is not a repair status."),
@@ -50,8 +52,8 @@ def _settings():
 
 def grams(value, label: str) -> Decimal:
 	try:
-		return rules.check_weight(value)
-	except rules.InvalidWeight as error:
+		return repairs.check_weight(value)
+	except repairs.InvalidWeight as error:
 		frappe.throw(f"{label}: {explain(error)}", title=_("Weight"))
 
 
@@ -130,7 +132,7 @@ def set_warranty(ticket) -> None:
 	if sale.customer != ticket.customer:
 		frappe.throw(_("{0} was sold to another customer.").format(ticket.original_sale))
 	ticket.free_under_warranty = int(
-		rules.is_free_under_warranty(
+		repairs.is_free_under_warranty(
 			getdate(sale.posting_date), getdate(nowdate()), cint(_settings().warranty_days)
 		)
 	)
@@ -141,7 +143,7 @@ def check_weights(ticket) -> None:
 	if flt(ticket.weight_out):
 		ticket.weight_out = float(grams(ticket.weight_out, _("Weight Out")))
 		ticket.weight_difference = float(
-			rules.weight_difference(Decimal(str(ticket.gross_weight_in)), Decimal(str(ticket.weight_out)))
+			repairs.weight_difference(Decimal(str(ticket.gross_weight_in)), Decimal(str(ticket.weight_out)))
 		)
 	else:
 		ticket.weight_out = None
@@ -152,7 +154,7 @@ def check_move(ticket, previous: str) -> None:
 	"""Refuse a move the desk does not allow, and stamp the dates a move means."""
 	settings = _settings()
 	try:
-		rules.check_transition(
+		repairs.check_transition(
 			previous,
 			ticket.status,
 			allow_direct_to_workshop=bool(cint(settings.allow_direct_to_workshop)),
@@ -161,25 +163,25 @@ def check_move(ticket, previous: str) -> None:
 		if ticket.status == previous:
 			return
 		today = getdate(nowdate())
-		if ticket.status == rules.STATUS_ESTIMATED and ticket.estimate is None:
+		if ticket.status == repairs.STATUS_ESTIMATED and ticket.estimate is None:
 			frappe.throw(_("Give the estimate before moving to Estimated."))
-		if ticket.status == rules.STATUS_APPROVED:
+		if ticket.status == repairs.STATUS_APPROVED:
 			if not ticket.approved_via:
 				frappe.throw(_("How did the customer approve the estimate? Fill Approved Via."))
 			ticket.approved_on = now_datetime()
-		if ticket.status == rules.STATUS_AT_WORKSHOP:
+		if ticket.status == repairs.STATUS_AT_WORKSHOP:
 			if not ticket.workshop:
 				frappe.throw(_("Choose the workshop (karigar) the piece goes to."))
 			ticket.sent_to_workshop_on = ticket.sent_to_workshop_on or today
-		if ticket.status == rules.STATUS_READY:
+		if ticket.status == repairs.STATUS_READY:
 			ticket.received_from_workshop_on = ticket.received_from_workshop_on or today
-			rules.turnaround_days(
+			repairs.turnaround_days(
 				getdate(ticket.sent_to_workshop_on) if ticket.sent_to_workshop_on else None,
 				getdate(ticket.received_from_workshop_on),
 			)
 			ticket.ready_on = today
-		if ticket.status == rules.STATUS_DELIVERED:
-			rules.check_delivery(
+		if ticket.status == repairs.STATUS_DELIVERED:
+			repairs.check_delivery(
 				Decimal(str(ticket.gross_weight_in)),
 				Decimal(str(ticket.weight_out)) if flt(ticket.weight_out) else None,
 				settings.weight_tolerance_grams,
@@ -188,17 +190,17 @@ def check_move(ticket, previous: str) -> None:
 				ticket.weight_acknowledgement_note,
 			)
 			ticket.delivered_on = today
-	except rules.RepairError as error:
+	except repairs.RepairError as error:
 		frappe.throw(explain(error), title=_("Repair"))
 
 
 def tell_customer(ticket, previous: str | None) -> None:
 	"""Entering Ready queues the utility message; leaving it withdraws the pickup messages not yet
 	sent. A failure here never stops the desk."""
-	if rules.withdraws_pickup_messages(previous, ticket.status):
+	if repairs.withdraws_pickup_messages(previous, ticket.status):
 		withdraw_pickup_messages(ticket)
-	reason = rules.message_on_status_change(previous, ticket.status)
-	if reason != rules.MESSAGE_REPAIR_READY:
+	reason = repairs.message_on_status_change(previous, ticket.status)
+	if reason != outreach_rules.REPAIR_READY:
 		return
 	try:
 		queue = Queue()
@@ -224,14 +226,14 @@ def withdraw_pickup_messages(ticket) -> None:
 	"""Skip the 'ready' and 'uncollected' messages still waiting in the queue for this ticket."""
 	why = (
 		_("The repair was cancelled.")
-		if ticket.status == rules.STATUS_CANCELLED
+		if ticket.status == repairs.STATUS_CANCELLED
 		else _("The piece is no longer waiting to be collected ({0}).").format(_(ticket.status))
 	)
 	try:
 		outreach = DocType("Client Outreach")
 		(
 			frappe.qb.update(outreach)
-			.set(outreach.status, "Skipped")
+			.set(outreach.status, lifecycle.SKIPPED)
 			.set(outreach.skip_reason, why)
 			.set(outreach.modified, now_datetime())
 			.where(

@@ -13,6 +13,7 @@ from jewel_clienteling.domain.loyalty import (
 	EarningRules,
 	Rate,
 )
+from jewel_clienteling.domain.occasions import FEB29_ON_FEB28
 from jewel_clienteling.domain.preferences import DEFAULT_BUDGET_BANDS, DEFAULT_SOURCES, PreferenceSource
 from jewel_clienteling.domain.profile import LifecycleRules, RFMThresholds, parse_thresholds
 
@@ -80,7 +81,7 @@ def min_score(settings=None) -> float:
 
 
 def feb29_policy(settings=None) -> str:
-	return (settings or get_settings()).feb29_policy or "28 February"
+	return (settings or get_settings()).feb29_policy or FEB29_ON_FEB28
 
 
 def walk_in_customer(settings=None) -> str | None:

@@ -16,19 +16,21 @@ from frappe.query_builder import DocType
 from frappe.utils import cint, flt, formatdate, get_datetime, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
-from jewel_clienteling.domain import walk_ins as rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import walk_ins
+from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.domain.preferences import preference_key
 from jewel_clienteling.services import duplicates, facts, store_access
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
-from jewel_clienteling.services.outreach import OPEN, OUTREACH, Queue
+from jewel_clienteling.services.outreach import OUTREACH, Queue
 
 VISIT = "Walk-in Visit"
 WISHLIST = "Walk-in Wishlist Item"
 SNAPSHOT_VISITS = 5
 
 
-def explain(error: rules.WalkInError) -> str:
+def explain(error: walk_ins.WalkInError) -> str:
 	"""The counter's words for a visit the domain refused."""
 	return {
 		"budget_not_a_number": _("The budget must be an amount of money."),
@@ -78,11 +80,11 @@ def check(visit) -> None:
 			_("Give the visitor's name, or choose the customer."), frappe.MandatoryError, title=_("Name")
 		)
 	try:
-		budget = rules.check_budget(visit.budget)
+		budget = walk_ins.check_budget(visit.budget)
 		kept = []
 		for row in visit.get("wishlist") or []:
-			cleaned = rules.clean_wishlist(
-				[rules.WishlistItem(row.item, row.item_name, row.description, row.size, row.notes)]
+			cleaned = walk_ins.clean_wishlist(
+				[walk_ins.WishlistItem(row.item, row.item_name, row.description, row.size, row.notes)]
 			)
 			if cleaned:
 				row.update(
@@ -91,10 +93,10 @@ def check(visit) -> None:
 				kept.append(row)
 		visited_on = get_datetime(visit.visited_on or now_datetime())
 		if visit.follow_up_on:
-			rules.follow_up_date(
+			walk_ins.follow_up_date(
 				visited_on.date(), visit.reason_not_bought, chosen=getdate(visit.follow_up_on)
 			)
-	except rules.WalkInError as error:
+	except walk_ins.WalkInError as error:
 		frappe.throw(explain(error), title=_("Walk-in"))
 	visit.budget = flt(budget) if budget else 0
 	visit.visited_on = visited_on
@@ -219,7 +221,7 @@ def remember_preferences(visit) -> int:
 		return 0
 	sources = clienteling_settings.preference_sources()
 	known = facts.item_facts({item for item, _size in rows}, sources)
-	pairs = rules.wishlist_preferences([(known.get(item), size) for item, size in rows], sources)
+	pairs = walk_ins.wishlist_preferences([(known.get(item), size) for item, size in rows], sources)
 	have = {
 		preference_key(row.dimension, row.qualifier, row.value)
 		for row in frappe.get_all(
@@ -252,16 +254,16 @@ def plan_follow_up(visit) -> dict:
 	visit_day = getdate(visit.visited_on)
 	chosen = getdate(visit.follow_up_on) if visit.follow_up_on else None
 	occasion_date = getdate(visit.occasion_date) if visit.occasion_date else None
-	due = rules.follow_up_date(visit_day, visit.reason_not_bought, occasion_date, chosen)
+	due = walk_ins.follow_up_date(visit_day, visit.reason_not_bought, occasion_date, chosen)
 	wishlist = [
-		rules.WishlistItem(row.item, row.item_name, row.description, row.size, row.notes)
+		walk_ins.WishlistItem(row.item, row.item_name, row.description, row.size, row.notes)
 		for row in visit.get("wishlist") or []
 	]
-	context = rules.message_context(
+	context = walk_ins.message_context(
 		visit_day,
 		visit.reason_not_bought,
 		wishlist,
-		rules.check_budget(visit.budget),
+		walk_ins.check_budget(visit.budget),
 		visit.occasion,
 		occasion_date,
 	)
@@ -312,7 +314,7 @@ def _withdraw_earlier(customer: str, visit: str) -> None:
 	outreach = DocType(OUTREACH)
 	(
 		frappe.qb.update(outreach)
-		.set(outreach.status, "Skipped")
+		.set(outreach.status, lifecycle.SKIPPED)
 		.set(outreach.skip_reason, _("A later visit replaced this follow-up."))
 		.set(outreach.modified, now_datetime())
 		.where(
@@ -355,7 +357,7 @@ def for_snapshot(customer: str) -> list[dict]:
 		order_by="visited_on desc",
 		limit=SNAPSHOT_VISITS,
 	)
-	visits = [row for row in visits if rules.is_recent(getdate(row.visited_on), today)]
+	visits = [row for row in visits if walk_ins.is_recent(getdate(row.visited_on), today)]
 	if not visits:
 		return []
 	items: dict[str, list[dict]] = {row.name: [] for row in visits}

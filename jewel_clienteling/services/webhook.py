@@ -11,13 +11,21 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import add_to_date, convert_utc_to_system_timezone, now_datetime
 
-from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 
 OUTREACH = "Client Outreach"
-STATUS_FIELD = {"sent": "Sent", "delivered": "Delivered", "read": "Read", "failed": "Failed"}
+STATUS_FIELD = {
+	"sent": lifecycle.SENT,
+	"delivered": lifecycle.DELIVERED,
+	"read": lifecycle.READ,
+	"failed": lifecycle.FAILED,
+}
+# she answered, or the associate finished it by hand: a late status never moves it back
+ANSWERED = (lifecycle.REPLIED, lifecycle.DONE)
 REPLY_WINDOW_DAYS = 7
 
 
@@ -30,7 +38,7 @@ def local(moment):
 
 
 def process(payload: dict) -> dict:
-	batch = rules.parse_webhook(payload)
+	batch = messaging.parse_webhook(payload)
 	done = {"statuses": 0, "messages": 0, "unknown": 0, "problems": len(batch.problems)}
 	for problem in batch.problems:
 		logger().warning(f"webhook entry skipped: {problem}")
@@ -42,7 +50,7 @@ def process(payload: dict) -> dict:
 	return done
 
 
-def apply_status(event: rules.StatusEvent) -> bool:
+def apply_status(event: messaging.StatusEvent) -> bool:
 	"""Move her outreach forward; False when we never sent that message id (acknowledged, logged)."""
 	row = frappe.db.get_value(
 		OUTREACH,
@@ -55,16 +63,16 @@ def apply_status(event: rules.StatusEvent) -> bool:
 		logger().info(f"status {event.status} for unknown message {event.message_id}")
 		return False
 	current = row.status.lower() if row.status in STATUS_FIELD.values() else None
-	if row.status in ("Replied", "Done"):
+	if row.status in ANSWERED:
 		current = "read"
-	new = rules.next_status(current, event.status)
+	new = messaging.next_status(current, event.status)
 	values = {}
 	# a replayed or late status never moves a date already set
 	if event.status == "delivered" and not row.delivered_on:
 		values["delivered_on"] = local(event.timestamp)
 	if event.status == "read" and not row.read_on:
 		values["read_on"] = local(event.timestamp)
-	if new and row.status not in ("Replied", "Done"):
+	if new and row.status not in ANSWERED:
 		values["status"] = STATUS_FIELD[new]
 		if new == "failed":
 			values["error_code"] = str(event.error_code or "")
@@ -74,7 +82,7 @@ def apply_status(event: rules.StatusEvent) -> bool:
 	return True
 
 
-def take_in(message: rules.InboundMessage) -> None:
+def take_in(message: messaging.InboundMessage) -> None:
 	if frappe.db.exists("Clienteling WhatsApp Message", {"message_id": message.message_id}):
 		return  # a redelivery
 	region = clienteling_settings.get_settings().default_region or "IN"
@@ -102,8 +110,8 @@ def take_in(message: rules.InboundMessage) -> None:
 		return
 	frappe.db.set_value("Customer", customer, "jc_whatsapp_last_inbound", received, update_modified=False)
 	if outreach:
-		frappe.db.set_value(OUTREACH, outreach, {"status": "Replied", "replied_on": received})
-	intent = rules.consent_intent(message.text)
+		frappe.db.set_value(OUTREACH, outreach, {"status": lifecycle.REPLIED, "replied_on": received})
+	intent = messaging.consent_intent(message.text)
 	if intent == "start":
 		change_consent(customer, True, message.message_id, received)
 	elif intent == "stop":
@@ -119,7 +127,7 @@ def _answered_outreach(customer: str, received) -> str | None:
 		.select(outreach.name)
 		.where(
 			(outreach.customer == customer)
-			& outreach.status.isin(("Sent", "Delivered", "Read"))
+			& outreach.status.isin((lifecycle.SENT, lifecycle.DELIVERED, lifecycle.READ))
 			& (outreach.sent_on >= add_to_date(received, days=-REPLY_WINDOW_DAYS))
 		)
 		.orderby(outreach.sent_on, order=frappe.qb.desc)

@@ -5,11 +5,11 @@ import os
 
 from frappe.utils import getdate
 
-from jewel_clienteling.services import planner
+from jewel_clienteling.services import planner, planner_queries
 
 
 def plan_and_die(day: str, page_size: int = 5) -> None:
-	planner.PAGE = page_size
+	planner_queries.PAGE = page_size
 
 	def die(_queue):
 		os._exit(9)

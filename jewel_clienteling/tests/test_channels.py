@@ -7,7 +7,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime, nowdate
 
 from jewel_clienteling.api import outreach as outreach_api
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.services import campaigns, channels, whatsapp
 from jewel_clienteling.testing.sms_gateway import SMSGateway
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
@@ -156,7 +156,7 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.assertTrue(frappe.db.exists("SMS Log", {"requested_numbers": number}))
 
 		# a gateway that refuses the request itself (4xx) is not retried blindly
-		refused = plan_outreach(customer, rules.POINTS_EXPIRING)
+		refused = plan_outreach(customer, outreach_rules.POINTS_EXPIRING)
 		gateway.fail_for(number, 1, 400)
 		channels.drain_others(max_seconds=10)
 		self.assertEqual((row(refused).status, row(refused).error_code), ("Failed", "400"))

@@ -8,7 +8,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, nowdate
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.default_templates import TEMPLATES
 from jewel_clienteling.domain.templates import seams
 from jewel_clienteling.services.rendering import Drafter
@@ -89,7 +89,10 @@ class TestDefaultMessages(FrappeTestCase):
 		self.addCleanup(committed_settings, "Clienteling Settings", **old)
 		her = customer(jc_preferred_associate=None)
 		name = plan_outreach(
-			her, reason=rules.REPAIR_READY, step=rules.REPAIR_READY, context={"piece": "ring"}
+			her,
+			reason=outreach_rules.REPAIR_READY,
+			step=outreach_rules.REPAIR_READY,
+			context={"piece": "ring"},
 		)
 		outreach = frappe.db.get_value("Client Outreach", name, ["assigned_to", "message"], as_dict=True)
 		company = frappe.db.get_single_value("Global Defaults", "default_company")

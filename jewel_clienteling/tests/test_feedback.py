@@ -11,7 +11,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import getdate, set_request
 from frappe.website.serve import get_response_content
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.catalogue import sign as sign_share
 from jewel_clienteling.domain.templates import seams
 from jewel_clienteling.services import catalogue, planner
@@ -112,14 +112,14 @@ class TestReferralsAndFeedback(FrappeTestCase):
 		with at(f"{day(0)} 17:00:00"):  # she brought it back that evening
 			fx.make_return(bought)
 		plan_on(4)
-		self.assertEqual(outreach(happy, rules.REFERRAL_ASK), [])
+		self.assertEqual(outreach(happy, outreach_rules.REFERRAL_ASK), [])
 		plan_on(5)
 		plan_on(5)  # run twice: planned once (the dedupe key is unique in the table)
-		[ask] = outreach(happy, rules.REFERRAL_ASK)
+		[ask] = outreach(happy, outreach_rules.REFERRAL_ASK)
 		self.assertEqual((ask.status, ask.due_date), ("Due", day(5)))
 		self.assertIn("mention your name", ask.message)
 		self.assertEqual(seams(ask.message), [], ask.message)
-		self.assertEqual(outreach(returned, rules.REFERRAL_ASK), [])
+		self.assertEqual(outreach(returned, outreach_rules.REFERRAL_ASK), [])
 
 	def test_the_referrer_is_thanked_on_her_friends_first_sale_once_with_her_points(self):
 		referrer = customer(mobile_no=unique_mobile())
@@ -134,13 +134,13 @@ class TestReferralsAndFeedback(FrappeTestCase):
 		self.assertEqual(points, [500])  # loyalty gave it on the sale; the thank-you only reads it
 		for offset in (1, 1, 2, 3):
 			plan_on(offset)
-		[thanks] = outreach(referrer, rules.REFERRAL_THANKS)
+		[thanks] = outreach(referrer, outreach_rules.REFERRAL_THANKS)
 		self.assertEqual((thanks.status, thanks.due_date), ("Due", day(1)))
 		self.assertEqual((thanks.reference_doctype, thanks.reference_name), ("Customer", friend))
 		self.assertIn(friend, thanks.message)
 		self.assertIn("500 loyalty points are now in your account", thanks.message)
 		self.assertEqual(seams(thanks.message), [], thanks.message)
-		self.assertEqual(outreach(friend, rules.REFERRAL_THANKS), [])
+		self.assertEqual(outreach(friend, outreach_rules.REFERRAL_THANKS), [])
 
 	# --- part 2: the feedback page ------------------------------------------------------------------
 
@@ -148,7 +148,7 @@ class TestReferralsAndFeedback(FrappeTestCase):
 		her = customer(mobile_no=unique_mobile())
 		bought = sale(her)
 		plan_on(3)
-		[request] = outreach(her, rules.REVIEW_REQUEST)
+		[request] = outreach(her, outreach_rules.REVIEW_REQUEST)
 		self.assertIn("/feedback?t=", request.message)
 		self.assertEqual(seams(request.message), [], request.message)
 		token = token_of(request)
@@ -188,13 +188,13 @@ class TestReferralsAndFeedback(FrappeTestCase):
 		self.assertEqual(bonus, [doc.review_bonus])
 		# and she, happy, is asked for a referral two days later
 		plan_on(5)
-		self.assertEqual(len(outreach(her, rules.REFERRAL_ASK)), 1)
+		self.assertEqual(len(outreach(her, outreach_rules.REFERRAL_ASK)), 1)
 
 	def test_a_low_score_is_the_managers_todo_that_day_and_no_referral_is_asked(self):
 		her = customer(mobile_no=unique_mobile())
 		sale(her)
 		plan_on(3)
-		[request] = outreach(her, rules.REVIEW_REQUEST)
+		[request] = outreach(her, outreach_rules.REVIEW_REQUEST)
 		answered = page(token_of(request), 4, score="2", comment="The clasp broke")
 		self.assertIn("store manager will call you today", answered)
 		self.assertNotIn(REVIEW_URL, answered)
@@ -210,13 +210,13 @@ class TestReferralsAndFeedback(FrappeTestCase):
 		self.assertEqual(feedback[0].manager_todo, todo.name)
 		self.assertIn("The clasp broke", todo.description)
 		plan_on(5)
-		self.assertEqual(outreach(her, rules.REFERRAL_ASK), [])
+		self.assertEqual(outreach(her, outreach_rules.REFERRAL_ASK), [])
 
 	def test_an_expired_tampered_or_foreign_token_opens_nothing(self):
 		her = customer(mobile_no=unique_mobile())
 		sale(her)
 		plan_on(3)
-		[request] = outreach(her, rules.REVIEW_REQUEST)
+		[request] = outreach(her, outreach_rules.REVIEW_REQUEST)
 		token = token_of(request)
 		subject, expires, signature = token.split(".")
 		self.assertEqual(expires, (day(3) + timedelta(days=14)).strftime("%Y%m%d"))

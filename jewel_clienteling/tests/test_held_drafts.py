@@ -4,7 +4,7 @@ Today queue with the reason, and no sender takes it; the same message with every
 import frappe
 
 from jewel_clienteling.api import outreach as outreach_api
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.services import channels
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_channels import OUTREACH, ChannelTestCase
@@ -34,7 +34,7 @@ class TestADraftWithAWordMissing(ChannelTestCase):
 			{
 				"doctype": "Outreach Template",
 				"template_name": f"JC lapsing {frappe.generate_hash(length=8)}",
-				"reason": rules.POINTS_EXPIRING,
+				"reason": outreach_rules.POINTS_EXPIRING,
 				"message": LAPSING,
 				"enabled": 1,
 			}
@@ -43,7 +43,7 @@ class TestADraftWithAWordMissing(ChannelTestCase):
 		frappe.db.commit()  # nosemgrep: the drain runs in its own transactions
 		self.addCleanup(self.remove, template.name)
 		self.settings("Clienteling Settings", send_email_automatically=1)
-		self.assertIn(rules.EMAIL, channels.automatic_channels())
+		self.assertIn(outreach_rules.EMAIL, channels.automatic_channels())
 
 	def remove(self, template: str):
 		frappe.db.rollback()
@@ -60,7 +60,7 @@ class TestADraftWithAWordMissing(ChannelTestCase):
 			jc_preferred_associate=fx.ASSOCIATE,
 		)
 		return plan_outreach(
-			customer, rules.POINTS_EXPIRING, "", {"outreach_template": self.template, **context}
+			customer, outreach_rules.POINTS_EXPIRING, "", {"outreach_template": self.template, **context}
 		)
 
 	def outreach(self, name: str) -> frappe._dict:
@@ -80,7 +80,9 @@ class TestADraftWithAWordMissing(ChannelTestCase):
 	def test_it_waits_in_the_associates_queue_with_the_reason_and_no_sender_takes_it(self):
 		name = self.plan(points=120)
 		held = self.outreach(name)
-		self.assertEqual((held.status, held.channel, held.template), ("Due", rules.EMAIL, self.template))
+		self.assertEqual(
+			(held.status, held.channel, held.template), ("Due", outreach_rules.EMAIL, self.template)
+		)
 		self.assertIn("lapse on .", held.message)
 		self.assertIn("expiry_date", held.held_reason)
 

@@ -9,7 +9,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, cint, flt, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import run_in_bench
@@ -86,7 +86,7 @@ class LoyaltyCase(FrappeTestCase):
 	def points(self, customer: str) -> int:
 		"""Her balance as the desk shows it, checked against a fresh reading of every ledger row."""
 		shown = cint(frappe.db.get_value("Customer", customer, "jc_loyalty_points"))
-		from_rows = rules.balance(loyalty.customer_movements(customer), getdate(nowdate()))
+		from_rows = loyalty_rules.balance(loyalty.customer_movements(customer), getdate(nowdate()))
 		self.assertEqual(shown, from_rows, "the balance on the Customer must equal her ledger")
 		self.assertGreaterEqual(shown, 0)
 		return shown

@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, formatdate, get_time, getdate, now_datetime, nowdate
 
 from jewel_clienteling.api import outreach as api
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
 from jewel_clienteling.patches.v1 import default_templates_read_well, outreach_worth_sending_until
 from jewel_clienteling.services import claims, outreach_lifecycle, planner
@@ -27,7 +27,7 @@ def today():
 
 def plan(name: str, reason: str, due, step: str = "", event=None, context: dict | None = None) -> str:
 	"""One outreach for her through the queue, as a producer hands it over; its name."""
-	candidate = rules.Candidate(
+	candidate = outreach_rules.Candidate(
 		customer=name,
 		reason=reason,
 		reference_doctype="Customer",
@@ -66,7 +66,7 @@ class TestFallingDue(FrappeTestCase):
 	def test_a_follow_up_planned_for_later_is_due_on_its_day_and_reaches_her_associates_queue(self):
 		her = customer()
 		later = today() + timedelta(days=3)
-		name = plan(her, rules.WALK_IN_FOLLOW_UP, later, step="Price")
+		name = plan(her, outreach_rules.WALK_IN_FOLLOW_UP, later, step="Price")
 		self.assertEqual(row(name).status, "Planned")
 		self.assertNotIn(name, queue_names())
 		outreach_lifecycle.make_due()
@@ -75,7 +75,7 @@ class TestFallingDue(FrappeTestCase):
 		with self.freeze_time(datetime.combine(later, time(0, 5))):
 			self.assertGreaterEqual(outreach_lifecycle.make_due()["due"], 1)
 			due = row(name)
-			self.assertEqual((due.status, due.channel), ("Due", rules.WHATSAPP))
+			self.assertEqual((due.status, due.channel), ("Due", outreach_rules.WHATSAPP))
 			quiet_end = frappe.db.get_single_value("Clienteling Settings", "quiet_hours_end")
 			if quiet_end:  # it waits out the night
 				self.assertEqual(due.send_after, datetime.combine(later, get_time(quiet_end)))
@@ -85,13 +85,13 @@ class TestFallingDue(FrappeTestCase):
 	def test_her_consent_is_asked_again_on_the_day(self):
 		moved, stopped = customer(jc_sms_opt_in=1), customer()
 		later = today() + timedelta(days=2)
-		to_sms = plan(moved, rules.WALK_IN_FOLLOW_UP, later, step="Comparing")
-		withdrawn = plan(stopped, rules.WALK_IN_FOLLOW_UP, later, step="Comparing")
+		to_sms = plan(moved, outreach_rules.WALK_IN_FOLLOW_UP, later, step="Comparing")
+		withdrawn = plan(stopped, outreach_rules.WALK_IN_FOLLOW_UP, later, step="Comparing")
 		for name in (moved, stopped):
 			frappe.db.set_value("Customer", name, "jc_whatsapp_opt_in", 0)  # she wrote STOP
 		with self.freeze_time(datetime.combine(later, time(11))):
 			outreach_lifecycle.make_due()
-		self.assertEqual((row(to_sms).status, row(to_sms).channel), ("Due", rules.SMS))
+		self.assertEqual((row(to_sms).status, row(to_sms).channel), ("Due", outreach_rules.SMS))
 		skipped = row(withdrawn)
 		self.assertEqual(skipped.status, "Skipped")
 		self.assertEqual(skipped.skip_reason, "No consent to marketing messages on any channel.")
@@ -103,17 +103,19 @@ class TestGoingStale(FrappeTestCase):
 
 	def test_stale_outreach_is_expired_with_its_reason_once_and_no_sender_takes_it(self):
 		her = customer()
-		stale = plan(her, rules.POST_PURCHASE, today() - timedelta(days=20), step="Check-in")
-		fresh = plan(customer(), rules.POST_PURCHASE, today() - timedelta(days=5), step="Check-in")
+		stale = plan(her, outreach_rules.POST_PURCHASE, today() - timedelta(days=20), step="Check-in")
+		fresh = plan(customer(), outreach_rules.POST_PURCHASE, today() - timedelta(days=5), step="Check-in")
 		self.assertEqual(row(stale).status, "Expired", "planned already stale, it is recorded as such")
 		frappe.db.set_value(OUTREACH, stale, {"status": "Due", "skip_reason": None})  # as before the upgrade
-		being_sent = plan(customer(), rules.LAPSED, today() - timedelta(days=40))
+		being_sent = plan(customer(), outreach_rules.LAPSED, today() - timedelta(days=40))
 		frappe.db.set_value(
 			OUTREACH, being_sent, {"status": "Due", "claimed_until": add_to_date(now_datetime(), minutes=3)}
 		)
 		frappe.db.commit()  # nosemgrep: a claim commits; the sender is another transaction
 
-		claimed = claims.claim("jc-stale", now_datetime(), rules.WHATSAPP, [rules.POST_PURCHASE], 1000)
+		claimed = claims.claim(
+			"jc-stale", now_datetime(), outreach_rules.WHATSAPP, [outreach_rules.POST_PURCHASE], 1000
+		)
 		frappe.db.set_value(OUTREACH, {"claim": "jc-stale"}, {"claim": None, "claimed_until": None})
 		self.assertNotIn(stale, [r.name for r in claimed], "no sender takes it, even before the expiry")
 		self.assertNotIn(stale, queue_names())
@@ -158,8 +160,13 @@ class TestGoingStale(FrappeTestCase):
 
 	def test_the_today_queue_puts_what_goes_stale_soonest_first(self):
 		her, other = customer(), customer()
-		review = plan(her, rules.REVIEW_REQUEST, today() - timedelta(days=5), step=rules.REVIEW_REQUEST)
-		greeting = plan(other, rules.OCCASION, today(), step="On the day", event=today())
+		review = plan(
+			her,
+			outreach_rules.REVIEW_REQUEST,
+			today() - timedelta(days=5),
+			step=outreach_rules.REVIEW_REQUEST,
+		)
+		greeting = plan(other, outreach_rules.OCCASION, today(), step="On the day", event=today())
 		in_queue = [name for name in queue_names() if name in (review, greeting)]
 		self.assertEqual(
 			in_queue, [greeting, review], "the greeting lives only today; the review a week more"
@@ -188,9 +195,9 @@ class TestUpgrade(FrappeTestCase):
 	def test_outreach_waiting_before_the_upgrade_gets_its_last_day_worth_sending(self):
 		her = customer()
 		reminder = plan(
-			her, rules.OCCASION, today(), step="7 days ahead", context={"days_ahead": 7}, event=None
+			her, outreach_rules.OCCASION, today(), step="7 days ahead", context={"days_ahead": 7}, event=None
 		)
-		points = plan(her, rules.POINTS_EXPIRING, today(), step=rules.POINTS_EXPIRING)
+		points = plan(her, outreach_rules.POINTS_EXPIRING, today(), step=outreach_rules.POINTS_EXPIRING)
 		frappe.db.set_value(OUTREACH, points, "cycle", str(today() + timedelta(days=3)))
 		for name in (reminder, points):
 			frappe.db.set_value(OUTREACH, name, "expires_on", None)
@@ -203,10 +210,10 @@ class TestUpgrade(FrappeTestCase):
 			{
 				"doctype": OUTREACH,
 				"customer": customer(),
-				"reason": rules.LAPSED,
+				"reason": outreach_rules.LAPSED,
 				"status": "Due",
 				"due_date": today(),
-				"channel": rules.MANUAL,
+				"channel": outreach_rules.MANUAL,
 			}
 		).insert()
 		self.assertEqual(getdate(doc.expires_on), today() + timedelta(days=30))

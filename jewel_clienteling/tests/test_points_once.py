@@ -11,7 +11,7 @@ import dataclasses
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.race import assert_raced, race
@@ -55,14 +55,19 @@ class TestTheKey(OnceCase):
 		self.assertEqual([row.Non_unique for row in index], [0], "once_key has a unique index")
 		customer = fx.make_customer()
 		voucher = f"POS Invoice::JC-ONCE-{frappe.generate_hash(length=8)}"
-		move = rules.earn(
-			loyalty.new_name(), 100, getdate(), voucher, kind=rules.BONUS, key=rules.keys.review(voucher)
+		move = loyalty_rules.earn(
+			loyalty.new_name(),
+			100,
+			getdate(),
+			voucher,
+			kind=loyalty_rules.BONUS,
+			key=loyalty_rules.keys.review(voucher),
 		)
 		frappe.local.message_log = []
-		first, written = loyalty.write(customer, move, rules.SOURCE_REVIEW)
+		first, written = loyalty.write(customer, move, loyalty_rules.SOURCE_REVIEW)
 		self.assertTrue(written)
 		again, written_again = loyalty.write(
-			customer, dataclasses.replace(move, name=loyalty.new_name()), rules.SOURCE_REVIEW
+			customer, dataclasses.replace(move, name=loyalty.new_name()), loyalty_rules.SOURCE_REVIEW
 		)
 		self.assertEqual((again, written_again), (first, False))
 		self.assertEqual(frappe.local.message_log, [], "a movement done already is no error for her")
@@ -72,7 +77,7 @@ class TestTheKey(OnceCase):
 				"doctype": "Loyalty Ledger",
 				"name": loyalty.new_name(),
 				"customer": customer,
-				"entry_type": rules.BONUS,
+				"entry_type": loyalty_rules.BONUS,
 				"points": 100,
 				"posting_date": getdate(),
 				"expiry_date": add_days(getdate(), 365),
@@ -245,7 +250,9 @@ class TestAskedAgainLater(OnceCase):
 			pluck="once_key",
 			order_by="creation",
 		)
-		self.assertEqual(paid, [rules.keys.referral(friend, 0), rules.keys.referral(friend, 1)])
+		self.assertEqual(
+			paid, [loyalty_rules.keys.referral(friend, 0), loyalty_rules.keys.referral(friend, 1)]
+		)
 		self.assertEqual(self.points(referrer), 500)
 
 	def test_asking_again_later_gives_nothing_more_and_says_so(self):
@@ -280,14 +287,14 @@ class TestUpgrade(OnceCase):
 				"Loyalty Ledger", filters={"customer": customer}, fields=["name", "once_key"], as_list=True
 			)
 		)
-		self.assertEqual(keys[earned.name], rules.keys.earning(voucher))
-		self.assertEqual(keys[paid[0]], rules.keys.review(voucher))
+		self.assertEqual(keys[earned.name], loyalty_rules.keys.earning(voucher))
+		self.assertEqual(keys[paid[0]], loyalty_rules.keys.review(voucher))
 		self.assertIsNone(keys[paid[1]])
 		(correction,) = rows_of(customer, source="Correction")
 		self.assertEqual(
 			(correction.entry_type, correction.points, correction.against_entry), ("Reverse", -100, paid[1])
 		)
-		self.assertEqual(keys[correction.name], rules.keys.correction(paid[1]))
+		self.assertEqual(keys[correction.name], loyalty_rules.keys.correction(paid[1]))
 		self.assertEqual(self.points(customer), 150)
 		notes = frappe.get_all(
 			"Comment", filters={"reference_name": customer, "comment_type": "Info"}, pluck="content"
@@ -304,11 +311,11 @@ class TestUpgrade(OnceCase):
 				"doctype": "Loyalty Ledger",
 				"name": loyalty.new_name(),
 				"customer": customer,
-				"entry_type": rules.BONUS,
+				"entry_type": loyalty_rules.BONUS,
 				"points": 100,
 				"posting_date": getdate(),
 				"expiry_date": add_days(getdate(), 365),
-				"source": rules.SOURCE_REVIEW,
+				"source": loyalty_rules.SOURCE_REVIEW,
 				"voucher_type": "POS Invoice",
 				"voucher_no": invoice,
 			}

@@ -10,7 +10,7 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
 
 from jewel_clienteling.api import segments as api
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.segments import month_after
 from jewel_clienteling.services import campaigns, profile, segments
 from jewel_clienteling.services.outreach import skip_text
@@ -445,6 +445,6 @@ class TestCampaignToASegment(SegmentTestCase):
 		self.assertIn(planned[agreed].status, ("Planned", "Due"))
 		self.assertEqual(planned[agreed].channel, "WhatsApp")
 		self.assertEqual(planned[capped].status, "Skipped")
-		self.assertEqual(planned[capped].skip_reason, skip_text(rules.SKIP_FREQUENCY_CAP))
+		self.assertEqual(planned[capped].skip_reason, skip_text(outreach_rules.SKIP_FREQUENCY_CAP))
 		self.assertEqual(planned[no_consent].status, "Skipped")
-		self.assertEqual(planned[no_consent].skip_reason, skip_text(rules.SKIP_NO_CONSENT))
+		self.assertEqual(planned[no_consent].skip_reason, skip_text(outreach_rules.SKIP_NO_CONSENT))

@@ -14,7 +14,7 @@ from jewel_clienteling.api import campaigns as campaign_api
 from jewel_clienteling.api import outreach as outreach_api
 from jewel_clienteling.api import repairs as repair_api
 from jewel_clienteling.api.walk_ins import record_walk_in
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.templates import seams
 from jewel_clienteling.services import webhook
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer, inbound_text_payload
@@ -31,7 +31,12 @@ NUMBER_ID = "7777"  # its own pace key in Redis: no other test's sends slow this
 TOKEN = "time-token"  # noqa: S105 - the stand-in server's token
 DAYS = 35
 # which reasons WhatsApp sends by itself (an approved template each); the rest wait for an associate
-APPROVED = (rules.OCCASION, rules.CAMPAIGN, rules.REPAIR_READY, rules.REPAIR_UNCOLLECTED)
+APPROVED = (
+	outreach_rules.OCCASION,
+	outreach_rules.CAMPAIGN,
+	outreach_rules.REPAIR_READY,
+	outreach_rules.REPAIR_UNCOLLECTED,
+)
 MORNING_CHANGES = ("Due", "Expired", "Skipped")  # the planner, falling due and expiry run at night
 SETTINGS = {
 	"outreach_enabled": 1,
@@ -69,30 +74,30 @@ def story(campaign: str) -> dict[tuple[str, str, str], dict[int, str]]:
 	return {
 		# Kavya gets engaged (day 0): the wedding date asked on WhatsApp, a review Ravi asks for by
 		# hand on day 6, and a two-week check-in nobody sends: withdrawn a fortnight late
-		("kavya", rules.OCCASION, "Ask the wedding date"): {2: "Sent"},
-		("kavya", rules.REVIEW_REQUEST, rules.REVIEW_REQUEST): {3: "Due", 6: "Done"},
-		("kavya", rules.POST_PURCHASE, "Check-in"): {14: "Due", 29: "Expired"},
+		("kavya", outreach_rules.OCCASION, "Ask the wedding date"): {2: "Sent"},
+		("kavya", outreach_rules.REVIEW_REQUEST, outreach_rules.REVIEW_REQUEST): {3: "Due", 6: "Done"},
+		("kavya", outreach_rules.POST_PURCHASE, "Check-in"): {14: "Due", 29: "Expired"},
 		# Meera's anniversary (day 10): reminded a week ahead, she answers; greeted on the day; the
 		# campaign planned for her gives way to the reminder under the frequency cap
-		("meera", rules.OCCASION, "7 days ahead"): {3: "Sent", 4: "Replied"},
-		("meera", rules.OCCASION, "On the day"): {10: "Sent"},
-		("meera", rules.CAMPAIGN, campaign): {1: "Planned", 3: "Skipped"},
+		("meera", outreach_rules.OCCASION, "7 days ahead"): {3: "Sent", 4: "Replied"},
+		("meera", outreach_rules.OCCASION, "On the day"): {10: "Sent"},
+		("meera", outreach_rules.CAMPAIGN, campaign): {1: "Planned", 3: "Skipped"},
 		# Leela: the campaign goes out on its Send On; her repair is ready, waits, is collected
-		("leela", rules.CAMPAIGN, campaign): {1: "Planned", 7: "Sent"},
-		("leela", rules.REPAIR_READY, rules.REPAIR_READY): {8: "Sent"},
-		("leela", rules.REPAIR_UNCOLLECTED, rules.REPAIR_UNCOLLECTED): {15: "Sent"},
-		("leela", rules.REVIEW_REQUEST, "After a repair"): {21: "Due"},
+		("leela", outreach_rules.CAMPAIGN, campaign): {1: "Planned", 7: "Sent"},
+		("leela", outreach_rules.REPAIR_READY, outreach_rules.REPAIR_READY): {8: "Sent"},
+		("leela", outreach_rules.REPAIR_UNCOLLECTED, outreach_rules.REPAIR_UNCOLLECTED): {15: "Sent"},
+		("leela", outreach_rules.REVIEW_REQUEST, "After a repair"): {21: "Due"},
 		# Nisha walks in (day 1) over the price: followed up three days later, buys on day 8
-		("nisha", rules.WALK_IN_FOLLOW_UP, "Price"): {1: "Planned", 4: "Due", 6: "Done"},
-		("nisha", rules.REVIEW_REQUEST, rules.REVIEW_REQUEST): {11: "Skipped"},
-		("nisha", rules.POST_PURCHASE, "Check-in"): {22: "Due"},
+		("nisha", outreach_rules.WALK_IN_FOLLOW_UP, "Price"): {1: "Planned", 4: "Due", 6: "Done"},
+		("nisha", outreach_rules.REVIEW_REQUEST, outreach_rules.REVIEW_REQUEST): {11: "Skipped"},
+		("nisha", outreach_rules.POST_PURCHASE, "Check-in"): {22: "Due"},
 		# Pooja walks in (day 2) comparing, says STOP on day 3: nothing goes out on day 4
-		("pooja", rules.WALK_IN_FOLLOW_UP, "Comparing"): {2: "Planned", 4: "Skipped"},
+		("pooja", outreach_rules.WALK_IN_FOLLOW_UP, "Comparing"): {2: "Planned", 4: "Skipped"},
 		# Sunita, SMS only: Ravi sends the reminder by hand; the greeting is left and goes stale
-		("sunita", rules.OCCASION, "7 days ahead"): {5: "Due", 6: "Done"},
-		("sunita", rules.OCCASION, "On the day"): {12: "Due", 13: "Expired"},
+		("sunita", outreach_rules.OCCASION, "7 days ahead"): {5: "Due", 6: "Done"},
+		("sunita", outreach_rules.OCCASION, "On the day"): {12: "Due", 13: "Expired"},
 		# Radha bought a year ago: the anniversary of it waits a week in Asha's queue, then goes
-		("radha", rules.POST_PURCHASE, "Purchase anniversary"): {2: "Due", 10: "Expired"},
+		("radha", outreach_rules.POST_PURCHASE, "Purchase anniversary"): {2: "Due", 10: "Expired"},
 	}
 
 
@@ -251,9 +256,9 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 				repair_api.move(self.ticket, status, approved_via="In store")
 			repair_api.move(self.ticket, "At Workshop", workshop=fx.KARIGAR)
 		elif n == 6:
-			self.done(RAVI, "kavya", rules.REVIEW_REQUEST)
-			self.done(RAVI, "sunita", rules.OCCASION)
-			self.done(ASHA, "nisha", rules.WALK_IN_FOLLOW_UP)
+			self.done(RAVI, "kavya", outreach_rules.REVIEW_REQUEST)
+			self.done(RAVI, "sunita", outreach_rules.OCCASION)
+			self.done(ASHA, "nisha", outreach_rules.WALK_IN_FOLLOW_UP)
 		elif n == 8:
 			repair_api.move(self.ticket, "Ready")
 			self.nisha_bought = fx.make_sales_invoice(self.who["nisha"], [(NECKLACE, 70000)]).name
@@ -353,7 +358,7 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 		self.assertEqual(set(self.states), set(self.expected()), "every message of the story happened")
 		nisha_follow_up = frappe.db.get_value(
 			"Client Outreach",
-			{"customer": self.who["nisha"], "reason": rules.WALK_IN_FOLLOW_UP},
+			{"customer": self.who["nisha"], "reason": outreach_rules.WALK_IN_FOLLOW_UP},
 			"attributed_sale",
 		)
 		self.assertEqual(nisha_follow_up, self.nisha_bought, "her purchase is credited to the follow-up")

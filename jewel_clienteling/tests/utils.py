@@ -12,7 +12,7 @@ import frappe
 from frappe.utils import get_test_client, getdate, now_datetime, nowdate
 from frappe.utils.background_jobs import get_job, get_queues
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.services import sync
 from jewel_clienteling.services.outreach import Queue
 
@@ -170,12 +170,12 @@ def send_at_any_hour(test) -> None:
 
 
 def plan_outreach(
-	customer: str, reason: str = rules.OCCASION, step: str = "7", context: dict | None = None
+	customer: str, reason: str = outreach_rules.OCCASION, step: str = "7", context: dict | None = None
 ) -> str:
 	"""One outreach for her today, planned through the queue as the daily planner would, and committed
 	(the senders run in their own transactions). By default a birthday greeting a week ahead."""
 	today = getdate(nowdate())
-	candidate = rules.Candidate(
+	candidate = outreach_rules.Candidate(
 		customer=customer,
 		reason=reason,
 		reference_doctype="Customer",

@@ -3,7 +3,7 @@ edited, points earned on the making charge and lapsing lot by lot, and each move
 once keyed so the database can hold it to once.
 
 One module per sub-capability; this package is their public face, so callers write
-`from jewel_clienteling.domain import loyalty as rules` and `rules.balance(...)`:
+`from jewel_clienteling.domain import loyalty` and `loyalty.balance(...)`:
 
 - ledger.py: movements, lots, balance, expiry, spending, returns and cancellations, bonuses due
 - earning.py: what a sale earns (basis, rates, exclusions, birthday multiplier)

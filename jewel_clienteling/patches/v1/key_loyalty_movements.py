@@ -21,7 +21,7 @@ from frappe import _
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.domain.loyalty.backfill import PastRow, keys_for_past_rows
 from jewel_clienteling.services import loyalty
 
@@ -60,12 +60,12 @@ def past_rows() -> list[PastRow]:
 		.orderby(ledger.creation)
 		.run(as_dict=True)
 	)
-	referred = referred_customers([row for row in found if row.source == rules.SOURCE_REFERRAL])
+	referred = referred_customers([row for row in found if row.source == loyalty_rules.SOURCE_REFERRAL])
 	rows = []
 	for row in found:
 		try:
 			(move,) = loyalty.movements([row])
-		except rules.LoyaltyError:
+		except loyalty_rules.LoyaltyError:
 			continue  # a row the rules cannot read (none should exist) is left as it is, unkeyed
 		rows.append(PastRow(move, row.customer, row.source or "", referred.get(row.name, "")))
 	return rows
@@ -103,15 +103,15 @@ def correct(repeats) -> int:
 			name = repeat.row.movement.name
 			rows = loyalty.customer_movements(customer, locked=True)
 			try:
-				move = rules.reverse(
-					rows, name, today, name=loyalty.new_name(), key=rules.keys.correction(name)
+				move = loyalty_rules.reverse(
+					rows, name, today, name=loyalty.new_name(), key=loyalty_rules.keys.correction(name)
 				)
-			except rules.LoyaltyError:
+			except loyalty_rules.LoyaltyError:
 				continue  # reversed in full already, or an expiry (never reversed)
 			reason = _("Posted twice by mistake: {0} repeats {1}, so its points are taken back.").format(
 				name, repeat.first
 			)
-			_row, written = loyalty.write(customer, move, rules.SOURCE_CORRECTION, reason=reason)
+			_row, written = loyalty.write(customer, move, loyalty_rules.SOURCE_CORRECTION, reason=reason)
 			if written:
 				corrected += 1
 				notes.append(reason)

@@ -9,7 +9,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import cint, getdate
 
-from jewel_clienteling.domain import outreach as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 
 
@@ -17,13 +17,13 @@ def event_of(row) -> object:
 	"""The day an outreach planned before this patch is about, where its row tells it."""
 	context = json.loads(row.context) if row.context else {}
 	try:
-		if row.reason == rules.OCCASION and context.get("days_ahead") is not None:
+		if row.reason == outreach_rules.OCCASION and context.get("days_ahead") is not None:
 			return getdate(row.due_date) + timedelta(days=cint(context["days_ahead"]))
-		if (row.reason == rules.CAMPAIGN and row.reference_doctype == "Festival") or (
-			row.reason == rules.POINTS_EXPIRING
+		if (row.reason == outreach_rules.CAMPAIGN and row.reference_doctype == "Festival") or (
+			row.reason == outreach_rules.POINTS_EXPIRING
 		):
 			return getdate(row.cycle)
-		if row.reason == rules.WALK_IN_FOLLOW_UP and context.get("purchase_occasion_date"):
+		if row.reason == outreach_rules.WALK_IN_FOLLOW_UP and context.get("purchase_occasion_date"):
 			occasion = getdate(context["purchase_occasion_date"])
 			visit = getdate(context.get("visit_date") or row.due_date)
 			return occasion if occasion > visit else None

@@ -12,7 +12,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Sum
 from frappe.utils import add_days, cint, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import facts
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.loyalty import ledger
@@ -22,7 +22,7 @@ REVIEWED_DOCTYPES = ("Sales Invoice", "POS Invoice")
 
 
 def _expiry_days(settings) -> int:
-	return cint(settings.points_expiry_days) or rules.DEFAULT_EXPIRY_DAYS
+	return cint(settings.points_expiry_days) or loyalty_rules.DEFAULT_EXPIRY_DAYS
 
 
 def post_referral_bonus(doc, settings) -> None:
@@ -35,22 +35,22 @@ def post_referral_bonus(doc, settings) -> None:
 	if clienteling_settings.walk_in_customer(settings) == referrer:
 		return
 	lock_customer(referrer)
-	key = rules.referral_due(customer_movements(referrer, locked=True), doc.customer)
+	key = loyalty_rules.referral_due(customer_movements(referrer, locked=True), doc.customer)
 	if not key:
 		return  # a bonus for her first sale stands already
-	move = rules.earn(
+	move = loyalty_rules.earn(
 		ledger.new_name(),
 		points,
 		getdate(doc.posting_date),
 		voucher_key(doc.doctype, doc.name),
 		_expiry_days(settings),
-		kind=rules.BONUS,
+		kind=loyalty_rules.BONUS,
 		key=key,
 	)
 	ledger.write(
 		referrer,
 		move,
-		rules.SOURCE_REFERRAL,
+		loyalty_rules.SOURCE_REFERRAL,
 		doc,
 		reason=_("Referred {0}, whose first purchase this is").format(doc.customer_name or doc.customer),
 	)
@@ -84,19 +84,19 @@ def award_review_bonus(customer: str, invoice_type: str, invoice: str) -> tuple[
 		frappe.throw(_("{0} is not a submitted sale of this customer.").format(invoice))
 	lock_customer(customer)
 	voucher = voucher_key(invoice_type, invoice)
-	move = rules.earn(
+	move = loyalty_rules.earn(
 		ledger.new_name(),
 		points,
 		getdate(nowdate()),
 		voucher,
 		_expiry_days(settings),
-		kind=rules.BONUS,
-		key=rules.keys.review(voucher),
+		kind=loyalty_rules.BONUS,
+		key=loyalty_rules.keys.review(voucher),
 	)
 	name, written = ledger.write(
 		customer,
 		move,
-		rules.SOURCE_REVIEW,
+		loyalty_rules.SOURCE_REVIEW,
 		frappe._dict(doctype=invoice_type, name=invoice),
 		reason=_("Reviewed {0}").format(invoice),
 	)
@@ -117,7 +117,7 @@ def import_erpnext_balances(today: date | None = None) -> dict:
 		for row in frappe.qb.from_(table)
 		.select(table.customer)
 		.distinct()
-		.where(table.source == rules.SOURCE_OPENING)
+		.where(table.source == loyalty_rules.SOURCE_OPENING)
 		.run()
 	}
 	by_customer: dict[str, list[tuple]] = defaultdict(list)
@@ -137,16 +137,19 @@ def import_erpnext_balances(today: date | None = None) -> dict:
 		lock_customer(customer)
 		for expiry, points in by_customer[customer]:
 			lapse = expiry or getdate(add_days(today, default_lapse))
-			move = rules.Movement(
+			move = loyalty_rules.Movement(
 				ledger.new_name(),
-				rules.ADJUST,
+				loyalty_rules.ADJUST,
 				points,
 				today,
 				lapse,
-				key=rules.keys.opening(customer, expiry),
+				key=loyalty_rules.keys.opening(customer, expiry),
 			)
 			_name, written = ledger.write(
-				customer, move, rules.SOURCE_OPENING, reason=_("Brought over from ERPNext's Loyalty Program")
+				customer,
+				move,
+				loyalty_rules.SOURCE_OPENING,
+				reason=_("Brought over from ERPNext's Loyalty Program"),
 			)
 			if written:
 				written_rows += 1

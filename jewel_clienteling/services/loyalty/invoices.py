@@ -9,7 +9,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.domain.preferences import SOURCE_ITEM_FIELD, PreferenceSource, item_dimensions
 from jewel_clienteling.services import facts
 from jewel_clienteling.services import settings as clienteling_settings
@@ -17,13 +17,13 @@ from jewel_clienteling.services.loyalty import bonuses, ledger
 from jewel_clienteling.services.loyalty.ledger import customer_movements, lock_customer, voucher_key
 
 
-def invoice_lines(doc, earning: rules.EarningRules, settings) -> list[rules.InvoiceLine]:
+def invoice_lines(doc, earning: loyalty_rules.EarningRules, settings) -> list[loyalty_rules.InvoiceLine]:
 	"""Her invoice's rows as the earning rules see them: group, metal, item fields, amounts in the
 	company's currency."""
 	making_field = (settings.making_charge_field or "").strip()
 	item_fields = sorted({rate.field_name for rate in earning.rates if rate.field_name})
 	needs_metal = earning.excluded_metals or any(
-		rate.applies_to == rules.APPLIES_TO_METAL for rate in earning.rates
+		rate.applies_to == loyalty_rules.APPLIES_TO_METAL for rate in earning.rates
 	)
 	metal_sources = [
 		s for s in clienteling_settings.preference_sources(settings) if needs_metal and s.dimension == "Metal"
@@ -37,7 +37,7 @@ def invoice_lines(doc, earning: rules.EarningRules, settings) -> list[rules.Invo
 	for row in doc.items:
 		item = items.get(row.item_code)
 		lines.append(
-			rules.InvoiceLine(
+			loyalty_rules.InvoiceLine(
 				item_group=row.item_group or (item.item_group if item else "") or "",
 				metal=item_dimensions(item, metal_sources).get("Metal", "") if item else "",
 				net_amount=Decimal(str(flt(row.base_net_amount))),
@@ -100,11 +100,13 @@ def _post_earn(doc, settings) -> int:
 	earning = clienteling_settings.earning_rules(settings)
 	day = getdate(doc.posting_date)
 	birthday = birthday_month(doc.customer) if earning.birthday_multiplier != 1 else None
-	points = rules.points_for_invoice(invoice_lines(doc, earning, settings), earning, day, birthday)
+	points = loyalty_rules.points_for_invoice(invoice_lines(doc, earning, settings), earning, day, birthday)
 	if points <= 0:
 		return 0
-	move = rules.earn(ledger.new_name(), points, day, voucher_key(doc.doctype, doc.name), earning.expiry_days)
-	name, written = ledger.write(doc.customer, move, rules.SOURCE_SALE, doc)
+	move = loyalty_rules.earn(
+		ledger.new_name(), points, day, voucher_key(doc.doctype, doc.name), earning.expiry_days
+	)
+	name, written = ledger.write(doc.customer, move, loyalty_rules.SOURCE_SALE, doc)
 	# earned already (the hook and a sweep at once): what it earned then is what it earned
 	return points if written else cint(frappe.db.get_value(ledger.LEDGER, name, "points", for_update=True))
 
@@ -119,7 +121,7 @@ def _post_return(doc, rows, settings) -> None:
 		return
 	earning = clienteling_settings.earning_rules(settings)
 	weights = {
-		row.name: rules.line_weight(line, earning)
+		row.name: loyalty_rules.line_weight(line, earning)
 		for row, line in zip(original.items, invoice_lines(original, earning, settings), strict=True)
 	}
 	earlier = [frappe.get_doc(doc.doctype, name) for name in _earlier_returns(doc)]
@@ -128,20 +130,20 @@ def _post_return(doc, rows, settings) -> None:
 	amount_before = sum((abs(Decimal(str(flt(ret.base_total)))) for ret in earlier), Decimal(0))
 	original_key = voucher_key(doc.doctype, doc.return_against)
 	for row in rows:
-		if row.voucher != original_key or row.kind not in (rules.EARN, rules.REDEEM):
+		if row.voucher != original_key or row.kind not in (loyalty_rules.EARN, loyalty_rules.REDEEM):
 			continue
-		if row.kind == rules.EARN:
-			share = rules.reverse_for_return(
+		if row.kind == loyalty_rules.EARN:
+			share = loyalty_rules.reverse_for_return(
 				abs(row.points), sum(weights.values()), returned, returned_before
 			)
 		else:
-			share = rules.reverse_for_return(
+			share = loyalty_rules.reverse_for_return(
 				abs(row.points), flt(original.base_total), abs(flt(doc.base_total)), amount_before
 			)
 		if share <= 0:
 			continue
 		try:
-			move = rules.reverse(
+			move = loyalty_rules.reverse(
 				rows,
 				row.name,
 				getdate(doc.posting_date),
@@ -149,9 +151,9 @@ def _post_return(doc, rows, settings) -> None:
 				name=ledger.new_name(),
 				voucher=voucher_key(doc.doctype, doc.name),
 			)
-		except rules.LoyaltyError:
+		except loyalty_rules.LoyaltyError:
 			continue  # fully reversed already
-		_name, written = ledger.write(doc.customer, move, rules.SOURCE_RETURN, doc)
+		_name, written = ledger.write(doc.customer, move, loyalty_rules.SOURCE_RETURN, doc)
 		rows = [*rows, move] if written else customer_movements(doc.customer, locked=True)
 
 
@@ -204,7 +206,7 @@ def cancel_invoice(doc) -> None:
 	for customer in customers:
 		lock_customer(customer)
 		rows = customer_movements(customer, locked=True)
-		for move in rules.cancel(rows, key, today):
-			ledger.write(customer, move, rules.SOURCE_CANCELLATION, doc)
+		for move in loyalty_rules.cancel(rows, key, today):
+			ledger.write(customer, move, loyalty_rules.SOURCE_CANCELLATION, doc)
 		ledger.refresh_balance(customer)
 	frappe.db.set_value(doc.doctype, doc.name, "jc_loyalty_posted", 0, update_modified=False)

@@ -9,7 +9,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import get_datetime, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import facts
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.loyalty import invoices, ledger
@@ -37,8 +37,8 @@ def expire_points(today: date | None = None, limit: int = 500) -> int:
 		for name in names:
 			try:
 				ledger.lock_customer(name)
-				for move in rules.expire_due(ledger.customer_movements(name, locked=True), today):
-					_row, written = ledger.write(name, move, rules.SOURCE_EXPIRY)
+				for move in loyalty_rules.expire_due(ledger.customer_movements(name, locked=True), today):
+					_row, written = ledger.write(name, move, loyalty_rules.SOURCE_EXPIRY)
 					expired += written
 				ledger.refresh_balance(name, today)
 				frappe.db.commit()  # background job, one customer per transaction

@@ -16,7 +16,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty
 
 LEDGER = "Loyalty Ledger"
 
@@ -58,9 +58,9 @@ def ledger_rows(customer: str, locked: bool = False) -> list[frappe._dict]:
 	return (query.for_update() if locked else query).run(as_dict=True)
 
 
-def movements(rows: list[frappe._dict]) -> list[rules.Movement]:
+def movements(rows: list[frappe._dict]) -> list[loyalty.Movement]:
 	return [
-		rules.Movement(
+		loyalty.Movement(
 			row.name,
 			row.entry_type,
 			row.points,
@@ -74,12 +74,12 @@ def movements(rows: list[frappe._dict]) -> list[rules.Movement]:
 	]
 
 
-def customer_movements(customer: str, locked: bool = False) -> list[rules.Movement]:
+def customer_movements(customer: str, locked: bool = False) -> list[loyalty.Movement]:
 	return movements(ledger_rows(customer, locked))
 
 
 def write(
-	customer: str, move: rules.Movement, source: str, voucher=None, reason: str = "", **extra
+	customer: str, move: loyalty.Movement, source: str, voucher=None, reason: str = "", **extra
 ) -> tuple[str, bool]:
 	"""One row as the app posts it: no form validation, the domain rules already decided it. Returns
 	the row's name and whether this call wrote it: a movement whose key is taken was done already
@@ -141,7 +141,9 @@ def posted(key: str) -> str | None:
 def refresh_balance(customer: str, today: date | None = None) -> int:
 	"""Write what she holds today, and her next lapsing lot, onto her Customer."""
 	today = getdate(today or nowdate())
-	held = [lot for lot in rules.lots(customer_movements(customer, locked=True), today) if lot.remaining > 0]
+	held = [
+		lot for lot in loyalty.lots(customer_movements(customer, locked=True), today) if lot.remaining > 0
+	]
 	points = int(sum((lot.remaining for lot in held if lot.is_live(today)), Decimal(0)))
 	next_lapse = min((lot.expiry_date for lot in held), default=None)
 	lapsing = sum((lot.remaining for lot in held if lot.expiry_date == next_lapse), Decimal(0))
@@ -159,4 +161,4 @@ def refresh_balance(customer: str, today: date | None = None) -> int:
 
 
 def balance(customer: str, today: date | None = None) -> int:
-	return int(rules.balance(customer_movements(customer), getdate(today or nowdate())))
+	return int(loyalty.balance(customer_movements(customer), getdate(today or nowdate())))

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt, getdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.loyalty import ledger
 
@@ -62,11 +62,11 @@ def redeem_for_invoice(doc) -> None:
 	today = getdate(doc.posting_date)
 	voucher = ledger.voucher_key(doc.doctype, doc.name)
 	rows = ledger.customer_movements(doc.customer, locked=True)
-	if any(row.key == rules.keys.redemption(voucher) for row in rows):
+	if any(row.key == loyalty_rules.keys.redemption(voucher) for row in rows):
 		return  # this invoice's points were taken already
 	try:
-		move = rules.redeem(rows, points, today, name=ledger.new_name(), voucher=voucher)
-	except rules.LoyaltyError as error:
+		move = loyalty_rules.redeem(rows, points, today, name=ledger.new_name(), voucher=voucher)
+	except loyalty_rules.LoyaltyError as error:
 		frappe.throw(
 			_("She cannot redeem {0} points: she holds {1}.").format(
 				points, ledger.balance(doc.customer, today)
@@ -75,4 +75,4 @@ def redeem_for_invoice(doc) -> None:
 			else _("Redeem a positive number of points."),
 			title=_("Not Enough Points"),
 		)
-	ledger.write(doc.customer, move, rules.SOURCE_REDEMPTION, doc)
+	ledger.write(doc.customer, move, loyalty_rules.SOURCE_REDEMPTION, doc)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import cint, now_datetime
 
-from jewel_clienteling.domain.outreach import parse_days
+from jewel_clienteling.domain.outreach_cadence import parse_days
 from jewel_clienteling.domain.profile import parse_thresholds
 
 THRESHOLD_FIELDS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "budget_bands")

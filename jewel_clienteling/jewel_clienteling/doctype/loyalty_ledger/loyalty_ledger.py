@@ -6,12 +6,12 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import add_days, cint, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.roles import require_manager
 
-MANUAL_KINDS = (rules.ADJUST, rules.BONUS)
+MANUAL_KINDS = (loyalty_rules.ADJUST, loyalty_rules.BONUS)
 
 
 class LoyaltyLedger(Document):
@@ -31,10 +31,10 @@ class LoyaltyLedger(Document):
 			)
 		if not cint(self.points):
 			frappe.throw(_("An adjustment of no points changes nothing."))
-		if self.entry_type == rules.BONUS and cint(self.points) < 0:
+		if self.entry_type == loyalty_rules.BONUS and cint(self.points) < 0:
 			frappe.throw(_("A bonus gives points; to take points away post an Adjust."))
 		self.posting_date = getdate(nowdate())
-		self.source = rules.SOURCE_MANUAL
+		self.source = loyalty_rules.SOURCE_MANUAL
 		self.posted_by = frappe.session.user
 		self.voucher_type = self.voucher_no = self.against_entry = None
 		self.once_key = None  # a movement by hand may repeat
@@ -46,7 +46,9 @@ class LoyaltyLedger(Document):
 			self.expiry_date = None
 			loyalty.lock_customer(self.customer)
 			held = int(
-				rules.balance(loyalty.customer_movements(self.customer, locked=True), self.posting_date)
+				loyalty_rules.balance(
+					loyalty.customer_movements(self.customer, locked=True), self.posting_date
+				)
 			)
 			if -cint(self.points) > held:
 				frappe.throw(

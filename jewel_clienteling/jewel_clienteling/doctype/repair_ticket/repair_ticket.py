@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.services import repairs
 
 
@@ -15,7 +15,7 @@ class RepairTicket(Document):
 		repairs.check_weights(self)
 		repairs.set_warranty(self)
 		if self.docstatus == 0:
-			self.status = rules.STATUS_RECEIVED
+			self.status = repair_rules.STATUS_RECEIVED
 
 	def after_insert(self):
 		repairs.flag_possible_duplicate(self)
@@ -36,7 +36,7 @@ class RepairTicket(Document):
 			or previous.weight_acknowledgement_note != self.weight_acknowledgement_note
 		):
 			repairs.check_may_acknowledge()
-		repairs.check_move(self, previous.status if previous else rules.STATUS_RECEIVED)
+		repairs.check_move(self, previous.status if previous else repair_rules.STATUS_RECEIVED)
 
 	def on_update_after_submit(self):
 		previous = self.get_doc_before_save()
@@ -44,10 +44,12 @@ class RepairTicket(Document):
 
 	def before_cancel(self):
 		try:
-			rules.check_transition(self.status, rules.STATUS_CANCELLED, reason=self.cancel_reason)
-		except rules.RepairError as error:
+			repair_rules.check_transition(
+				self.status, repair_rules.STATUS_CANCELLED, reason=self.cancel_reason
+			)
+		except repair_rules.RepairError as error:
 			frappe.throw(repairs.explain(error), title=_("Repair"))
 
 	def on_cancel(self):
-		self.db_set("status", rules.STATUS_CANCELLED)
+		self.db_set("status", repair_rules.STATUS_CANCELLED)
 		repairs.withdraw_pickup_messages(self)

@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 from frappe.utils import flt, getdate, nowdate
 
-from jewel_clienteling.domain import loyalty as rules
+from jewel_clienteling.domain import loyalty as loyalty_rules
 from jewel_clienteling.services import loyalty
 from jewel_clienteling.services import settings as clienteling_settings
 
@@ -30,11 +30,11 @@ def execute(filters=None):
 				"voucher_type": row.voucher_type,
 				"voucher_no": row.voucher_no,
 				"points": row.points,
-				"balance": int(rules.balance(moves[: index + 1], move.posting_date)),
+				"balance": int(loyalty_rules.balance(moves[: index + 1], move.posting_date)),
 				"expiry_date": row.expiry_date if row.points > 0 else None,
 			}
 		)
-	held = int(rules.balance(moves, getdate(nowdate())))
+	held = int(loyalty_rules.balance(moves, getdate(nowdate())))
 	value = flt(held * flt(clienteling_settings.get_settings().value_per_point))
 	summary = [
 		{"label": _("Points Held Today"), "value": held, "datatype": "Int", "indicator": "Green"},

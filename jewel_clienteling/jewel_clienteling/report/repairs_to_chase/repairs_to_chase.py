@@ -7,7 +7,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, getdate, nowdate
 
-from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.domain import repairs
 
 
 def execute(filters=None):
@@ -16,7 +16,7 @@ def execute(filters=None):
 	uncollected_days = cint(frappe.db.get_single_value("Clienteling Settings", "uncollected_days"))
 	tickets = frappe.get_list(
 		"Repair Ticket",
-		filters={"docstatus": 1, "status": ["not in", rules.FINAL_STATUSES]},
+		filters={"docstatus": 1, "status": ["not in", repairs.FINAL_STATUSES]},
 		fields=[
 			"name",
 			"customer",
@@ -34,8 +34,8 @@ def execute(filters=None):
 	for ticket in tickets:
 		promised = getdate(ticket.promised_date) if ticket.promised_date else None
 		ready_on = getdate(ticket.ready_on) if ticket.ready_on else None
-		overdue = rules.is_overdue(promised, ticket.status, today)
-		uncollected = rules.is_uncollected(ready_on, ticket.status, today, uncollected_days)
+		overdue = repairs.is_overdue(promised, ticket.status, today)
+		uncollected = repairs.is_uncollected(ready_on, ticket.status, today, uncollected_days)
 		if (filters.view == "Overdue" and not overdue) or (filters.view == "Uncollected" and not uncollected):
 			continue
 		if not (overdue or uncollected):
@@ -44,7 +44,7 @@ def execute(filters=None):
 			{
 				**ticket,
 				"why": _("Uncollected") if uncollected else _("Overdue"),
-				"days": rules.days_waiting(ready_on, ticket.status, today)
+				"days": repairs.days_waiting(ready_on, ticket.status, today)
 				if uncollected
 				else (today - promised).days,
 			}

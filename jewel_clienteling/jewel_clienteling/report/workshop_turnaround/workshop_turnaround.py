@@ -10,7 +10,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, getdate, nowdate
 
-from jewel_clienteling.domain import repairs as rules
+from jewel_clienteling.domain import repairs
 
 
 def execute(filters=None):
@@ -31,7 +31,9 @@ def execute(filters=None):
 	late = defaultdict(int)
 	for ticket in tickets:
 		back = getdate(ticket.received_from_workshop_on)
-		by_workshop[ticket.workshop].append(rules.turnaround_days(getdate(ticket.sent_to_workshop_on), back))
+		by_workshop[ticket.workshop].append(
+			repairs.turnaround_days(getdate(ticket.sent_to_workshop_on), back)
+		)
 		if ticket.promised_date and back > getdate(ticket.promised_date):
 			late[ticket.workshop] += 1
 	rows = [

@@ -1,0 +1,151 @@
+"""The planner's producers for days worth remembering: her occasions' reminders (found by their
+indexed next occurrence) and festival invitations for those who bought around the same festival
+before."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import frappe
+from frappe.query_builder import DocType
+from frappe.utils import cint, formatdate, getdate
+
+from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_cadence
+from jewel_clienteling.services import facts, planner_queries
+from jewel_clienteling.services.planner_queries import pages, sales_between
+
+DEFAULT_LEADS = (42, 7, 0)
+
+
+def lead_settings(settings) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
+	default = outreach_cadence.parse_days(settings.occasion_lead_days, DEFAULT_LEADS)
+	by_type = {
+		row.occasion_type: outreach_cadence.parse_days(row.lead_days, default)
+		for row in settings.get("occasion_lead_windows") or []
+	}
+	return default, by_type
+
+
+def occasion_fields(occasion) -> tuple:
+	"""What a reminder needs of an Occasion row (the benchmark times this same read)."""
+	return (
+		occasion.name,
+		occasion.customer,
+		occasion.occasion_type,
+		occasion.person_name,
+		occasion.relation,
+		occasion.year,
+		occasion.lead_days,
+		occasion.next_occurrence,
+	)
+
+
+def occasion_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:
+	default, by_type = lead_settings(settings)
+	occasion = DocType("Occasion")
+	fields = occasion_fields(occasion)
+	own_lead = occasion.lead_days.isnotnull() & (occasion.lead_days > 0)
+	for lead in sorted({lead for leads in (default, *by_type.values()) for lead in leads}):
+		query = (
+			frappe.qb.from_(occasion)
+			.select(*fields)
+			.where(
+				(occasion.next_occurrence >= first + timedelta(days=lead))
+				& (occasion.next_occurrence <= last + timedelta(days=lead))
+				& ~own_lead
+			)
+		)
+		for rows in pages(query, occasion.next_occurrence, occasion.name):
+			page = []
+			for row in rows:
+				if lead in outreach_cadence.occasion_leads(None, by_type, row.occasion_type, default):
+					page.append(_occasion_candidate(row, lead))
+			yield page
+	# occasions with their own lead days are few: an index range on lead_days finds them
+	query = frappe.qb.from_(occasion).select(*fields).where(own_lead)
+	for rows in pages(query, occasion.lead_days, occasion.name):
+		page = []
+		for row in rows:
+			leads = outreach_cadence.occasion_leads(cint(row.lead_days), by_type, row.occasion_type, default)
+			for _due, lead in outreach_cadence.occasion_reminders(
+				getdate(row.next_occurrence), leads, first, last
+			):
+				page.append(_occasion_candidate(row, lead))
+		yield page
+
+
+def _occasion_candidate(row, lead: int) -> outreach_rules.Candidate:
+	occurrence = getdate(row.next_occurrence)
+	return outreach_rules.Candidate(
+		customer=row.customer,
+		reason=outreach_rules.OCCASION,
+		reference_doctype="Occasion",
+		reference_name=row.name,
+		cycle=outreach_cadence.occasion_cycle(occurrence, lead),
+		due_date=occurrence - timedelta(days=lead),
+		step=outreach_cadence.occasion_step(lead),
+		event_date=occurrence,
+		context={
+			"occasion_type": row.occasion_type,
+			"person_name": row.person_name or "",
+			"relation": row.relation or "",
+			"occasion_date": formatdate(occurrence, "d MMMM"),
+			"days_ahead": lead,
+			"years": outreach_cadence.years_since(cint(row.year) or None, occurrence),
+		},
+	)
+
+
+def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules.Candidate]]:
+	"""Invite, before a festival, those who bought around the same festival in an earlier year."""
+	festival = DocType("Festival")
+	festival_date = DocType("Festival Date")
+	rows = (
+		frappe.qb.from_(festival)
+		.join(festival_date)
+		.on(festival_date.parent == festival.name)
+		.select(
+			festival.name,
+			festival.invite_days_before,
+			festival.bought_days_before,
+			festival.bought_days_after,
+			festival_date.festival_date,
+		)
+		.where((festival.enabled == 1) & (festival_date.parenttype == "Festival"))
+		.run(as_dict=True)
+	)
+	by_festival: dict[str, list] = {}
+	for row in rows:
+		by_festival.setdefault(row.name, []).append(row)
+	for name, dates in by_festival.items():
+		for row in dates:
+			when = getdate(row.festival_date)
+			due = when - timedelta(days=cint(row.invite_days_before))
+			if not first <= due <= last:
+				continue
+			earlier = [getdate(other.festival_date) for other in dates if getdate(other.festival_date) < when]
+			customers: set[str] = set()
+			for past in earlier:
+				for doctype in facts.SALE_DOCTYPES:
+					start, end = outreach_cadence.bought_around(
+						past, cint(row.bought_days_before), cint(row.bought_days_after)
+					)
+					invoice, query = sales_between(doctype, start, end)
+					for page in pages(query, invoice.posting_date, invoice.name):
+						customers.update(sale.customer for sale in page)
+			ordered = sorted(customers)
+			for start in range(0, len(ordered), planner_queries.PAGE):
+				yield [
+					outreach_rules.Candidate(
+						customer=customer,
+						reason=outreach_rules.CAMPAIGN,
+						reference_doctype="Festival",
+						reference_name=name,
+						cycle=when.isoformat(),
+						due_date=due,
+						step=name,
+						event_date=when,
+						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
+					)
+					for customer in ordered[start : start + planner_queries.PAGE]
+				]
