@@ -4,7 +4,7 @@ processes at once, and a campaign to many customers that reports progress and ca
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_to_date, now_datetime, nowdate
+from frappe.utils import add_days, add_to_date, formatdate, now_datetime, nowdate
 
 from jewel_clienteling.api import outreach as outreach_api
 from jewel_clienteling.domain import outreach as outreach_rules
@@ -156,7 +156,13 @@ class TestEmailAndSMS(ChannelTestCase):
 		self.assertTrue(frappe.db.exists("SMS Log", {"requested_numbers": number}))
 
 		# a gateway that refuses the request itself (4xx) is not retried blindly
-		refused = plan_outreach(customer, outreach_rules.POINTS_EXPIRING)
+		refused = plan_outreach(
+			customer,
+			outreach_rules.POINTS_EXPIRING,
+			outreach_rules.POINTS_EXPIRING,
+			{"points": 120, "expiry_date": formatdate(add_days(nowdate(), 30))},
+		)
+		self.assertNotIn("on .", row(refused).message, "a complete draft, so the sender takes it")
 		gateway.fail_for(number, 1, 400)
 		channels.drain_others(max_seconds=10)
 		self.assertEqual((row(refused).status, row(refused).error_code), ("Failed", "400"))
