@@ -7,10 +7,9 @@ Any test site with the app installed and migrated will do (no setup wizard, comp
 needed); it says in one line what is missing otherwise. It writes customers JCM-0000001 … and their
 contacts with raw multi-row INSERTs; `delete_population` removes them all.
 
-1. Makes (or reuses, grows, shrinks) N customers, each mobile typed the way counters type it, a few
-   unreadable or empty, one in a hundred disabled. As ERPNext does for a customer made with a mobile,
-   each with one has a Contact linked to her holding it typed another way; one in five has a second
-   number only there.
+1. Makes (or reuses, grows, shrinks) N customers, mobiles typed every way (a few unreadable or empty),
+   1 % disabled; as ERPNext does, each with a mobile has a Contact holding it typed another way, and
+   one in five a second number only there.
 2. Gives the rows that lack one their key with the migration's own `mobile_keys.fill`, timed.
 3. Takes `samples` numbers (half on Customers, a quarter only on Contacts, a quarter nobody's), types
    each every way in WAYS and finds her with `find_customer` as it is (an indexed equality read) and,
@@ -20,6 +19,7 @@ contacts with raw multi-row INSERTs; `delete_population` removes them all.
    each query's EXPLAIN.
 """
 
+import os
 import random
 import statistics
 import time
@@ -33,7 +33,7 @@ from jewel_clienteling.benchmarks.plan_scale import _delete_chunks, _explain, _i
 from jewel_clienteling.benchmarks.preflight import has_columns, reported, require
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import mobile_keys, store_access
-from jewel_clienteling.services.customer_lookup import MATCHES, Match, find_customer
+from jewel_clienteling.services.customer_lookup import MATCHES, Match, find_customer, query_by_key
 from jewel_clienteling.setup.custom_fields import MOBILE_KEY
 
 CUSTOMER, CONTACT, PHONE, LINK = "JCM-", "JCMC-", "JCMP-", "JCML-"
@@ -57,6 +57,8 @@ PHONE_FIELDS = (*STANDARD, *CHILD, "phone", "is_primary_mobile_no")
 LINK_FIELDS = (*STANDARD, *CHILD, "link_doctype", "link_name", "link_title")
 FIRST = "Aarti Bhavna Deepa Divya Ishita Jyoti Kavita Meera Neha Pooja Priya Radha Ritu Sneha Uma".split()
 LAST = "Agarwal Desai Gupta Iyer Jain Kapoor Mehta Nair Patel Rao Reddy Shah Sharma Singh Verma".split()
+# what the population holds, children first
+FAMILIES = (("Dynamic Link", LINK), ("Contact Phone", PHONE), ("Contact", CONTACT), ("Customer", CUSTOMER))
 
 
 # ------------------------------------------------------------------------------------- entry points
@@ -83,6 +85,7 @@ def run(customers: int = 100_000, samples: int = 200, before_samples: int = 12, 
 		"fill_s": round(fill_s, 1),
 		"keys_written": sum(written.values()),
 		**compare(int(samples), int(before_samples), int(seed)),
+		"load_average": os.getloadavg()[1],  # over the last 5 minutes, on a machine others share
 	}
 	_print(report)
 	return report
@@ -93,7 +96,7 @@ def delete_population() -> dict:
 	frappe.set_user("Administrator")
 	deleted = {
 		doctype: _delete_chunks(doctype, lambda table, prefix=prefix: table.name.like(prefix + "%"))
-		for doctype, prefix in _families()
+		for doctype, prefix in FAMILIES
 	}
 	print(f"Deleted the JCM population: {deleted}")
 	return deleted
@@ -174,29 +177,7 @@ def _before_queries(last_digits: str) -> tuple:
 	return on_customer, on_contacts
 
 
-def _after_queries(number: str) -> tuple:
-	"""What find_customer asks now, for EXPLAIN (customer_lookup runs the same two)."""
-	customer, phone, link = DocType("Customer"), DocType("Contact Phone"), DocType("Dynamic Link")
-	on_customer = frappe.qb.from_(customer).select(customer.name).where(customer[MOBILE_KEY] == number)
-	on_contacts = (
-		frappe.qb.from_(phone)
-		.join(link)
-		.on(
-			(link.parent == phone.parent) & (link.parenttype == "Contact") & (link.link_doctype == "Customer")
-		)
-		.join(customer)
-		.on(customer.name == link.link_name)
-		.select(customer.name)
-		.where((phone[MOBILE_KEY] == number) & (customer.disabled == 0))
-	)
-	return on_customer, on_contacts
-
-
 # -------------------------------------------------------------------------------------- population
-
-
-def _families() -> tuple:
-	return (("Dynamic Link", LINK), ("Contact Phone", PHONE), ("Contact", CONTACT), ("Customer", CUSTOMER))
 
 
 def _name(prefix: str, index: int) -> str:
@@ -216,7 +197,7 @@ def ensure_population(customers: int, seed: int) -> str:
 		delete_population.__wrapped__()
 		have = 0
 	if have > customers:
-		for doctype, prefix in _families():
+		for doctype, prefix in FAMILIES:
 			bound = _name(prefix, customers + 1)
 			_delete_chunks(
 				doctype, lambda table, p=prefix, b=bound: table.name.like(p + "%") & (table.name >= b)
@@ -315,43 +296,46 @@ def sample_numbers(samples: int, seed: int) -> list[tuple[str, str]]:
 		[("contact", key.removeprefix("+91")) for key in on_contacts],
 		[("nobody", digits) for digits in nobodys],
 	)
-	in_turn = [kind[i] for i in range(max(map(len, kinds))) for kind in kinds if i < len(kind)]
-	return in_turn
+	return [kind[i] for i in range(max(map(len, kinds))) for kind in kinds if i < len(kind)]
 
 
 def compare(samples: int, before_samples: int, seed: int) -> dict:
-	"""Each number typed every way, found as it is and (for the first `before_samples` numbers) as it
-	was, in alternating order so neither always finds the other's pages in the buffer pool."""
+	"""Each number typed every way, found as it is; then the first `before_samples` of them as it was.
+	Apart, not interleaved: each of the old lookup's scans pushes the tables out of MariaDB's buffer
+	pool, which would charge the new lookup with reads the old one caused."""
 	numbers = sample_numbers(samples, seed)
 	times = {"before": {way: [] for way in WAYS}, "after": {way: [] for way in WAYS}}
-	same = differ = found = 0
-	for position, (kind, digits) in enumerate(numbers):
-		for turn, (way, typed_as) in enumerate(WAYS.items()):
-			typed = typed_as(digits)
-			lookups = [("after", find_customer)]
-			if position < before_samples:
-				lookups.append(("before", find_customer_before))
-			answers = {}
-			for label, lookup in lookups if (position + turn) % 2 else reversed(lookups):
+	answers, found, round_trips = {}, 0, []
+	for label, lookup, some in (
+		("after", find_customer, numbers),
+		("before", find_customer_before, numbers[:before_samples]),
+	):
+		for kind, digits in some:
+			for way, typed_as in WAYS.items():
 				started = time.perf_counter()
-				answers[label] = lookup(typed)
+				answers[label, typed_as(digits)] = match = lookup(typed_as(digits))
 				times[label][way].append((time.perf_counter() - started) * 1000)
-			found += bool(answers["after"].customer) == (kind != "nobody")
-			if "before" in answers:
-				same, differ = (
-					(same + 1, differ) if answers["before"] == answers["after"] else (same, differ + 1)
-				)
+				if label == "after":
+					found += bool(match.customer) == (kind != "nobody")
+					started = time.perf_counter()  # what any query costs here and now: the floor
+					frappe.db.sql("SELECT 1")
+					round_trips.append((time.perf_counter() - started) * 1000)
+	compared = [typed for label, typed in answers if label == "before"]
+	same = sum(answers["before", typed] == answers["after", typed] for typed in compared)
+	differ = len(compared) - same
 	every = {label: [ms for values in by_way.values() for ms in values] for label, by_way in times.items()}
 	return {
 		"kinds": {kind: sum(n[0] == kind for n in numbers) for kind in ("customer", "contact", "nobody")},
 		"by_way": {way: (_stats(times["before"][way]), _stats(times["after"][way])) for way in WAYS},
 		"before": _stats(every["before"]),
 		"after": _stats(every["after"]),
+		"select_1": _stats(round_trips),
 		"same_answers": same,
 		"different_answers": differ,
 		"found_as_expected": f"{found}/{len(numbers) * len(WAYS)}",
-		"explain_before": [_plan(query) for query in _before_queries("76543210")],
-		"explain_after": [_plan(query) for query in _after_queries("+919876543210")],
+		# for the first number looked up: one of the population's, typed as on its Customer
+		"explain_before": [_plan(query) for query in _before_queries(numbers[0][1][-8:])],
+		"explain_after": [_plan(query_by_key("+91" + numbers[0][1]))],
 	}
 
 
@@ -360,6 +344,10 @@ def _stats(values: list[float]) -> dict:
 		return {"n": 0, "p50": None, "p95": None}
 	p95 = statistics.quantiles(values, n=20)[18] if len(values) > 1 else values[0]
 	return {"n": len(values), "p50": round(statistics.median(values), 2), "p95": round(p95, 2)}
+
+
+def _p(stats: dict) -> tuple:
+	return stats["p50"], stats["p95"]
 
 
 def _plan(query) -> str:
@@ -376,17 +364,20 @@ def _print(report: dict) -> None:
 	print(
 		f"Customer rows {report['customer_rows']:,} (JCM {report['customers']:,}, {report['generation']}),"
 		f" Contact Phone rows {report['contact_phone_rows']:,}; keys written {report['keys_written']:,}"
-		f" in {report['fill_s']} s; numbers looked up: {report['kinds']}"
+		f" in {report['fill_s']} s; numbers looked up: {report['kinds']}; load {report['load_average']:.1f}"
 	)
 	print(f"{'typed as':<18} {'before p50':>10} {'p95':>8} {'n':>4}   {'after p50':>9} {'p95':>7} {'n':>5}")
 	for way, (before, after) in [
 		*report["by_way"].items(),
 		("all ways", (report["before"], report["after"])),
 	]:
+		cells = [f"{ms:.2f}" if ms is not None else "-" for ms in (*_p(before), *_p(after))]
 		print(
-			f"{way:<18} {_ms(before['p50']):>10} {_ms(before['p95']):>8} {before['n']:>4}"
-			f"   {_ms(after['p50']):>9} {_ms(after['p95']):>7} {after['n']:>5}"
+			f"{way:<18} {cells[0]:>10} {cells[1]:>8} {before['n']:>4}   {cells[2]:>9} {cells[3]:>7} {after['n']:>5}"
 		)
+	print(
+		f"{'SELECT 1':<18} {'':>10} {'':>8} {'':>4}   {_p(report['select_1'])[0]:>9.2f} {_p(report['select_1'])[1]:>7.2f}"
+	)
 	before, after = report["before"]["p50"], report["after"]["p50"]
 	if before and after:
 		print(f"before/after at p50: {before / after:,.0f}x")
@@ -397,7 +388,3 @@ def _print(report: dict) -> None:
 	)
 	print("EXPLAIN before:", *report["explain_before"], sep="\n  ")
 	print("EXPLAIN after:", *report["explain_after"], sep="\n  ")
-
-
-def _ms(value) -> str:
-	return "-" if value is None else f"{value:.2f}"

@@ -39,7 +39,7 @@ def find_customer(phone: str, name: str | None = None, every_store: bool = False
 		return Match()
 	stores = None if every_store else store_access.allowed_stores()
 	candidates, elsewhere = {}, set()
-	for row in _rows_with(number):
+	for row in query_by_key(number).run(as_dict=True):
 		if store_access.sees_home_store(row.home_store, stores):
 			candidates[row.name] = row
 		else:
@@ -59,9 +59,9 @@ def find_customer(phone: str, name: str | None = None, every_store: bool = False
 	)
 
 
-def _rows_with(number: str) -> list:
-	"""The enabled customers with this key on the Customer or on a Contact linked to her, in one
-	round trip: two indexed equality reads under UNION ALL."""
+def query_by_key(number: str):
+	"""The query for the enabled customers with this key on the Customer or on a Contact linked to
+	her, in one round trip: two indexed equality reads under UNION ALL."""
 	customer, phone, link = DocType("Customer"), DocType("Contact Phone"), DocType("Dynamic Link")
 	fields = (
 		customer.name,
@@ -85,4 +85,4 @@ def _rows_with(number: str) -> list:
 		.select(*fields)
 		.where((phone[MOBILE_KEY] == number) & (phone.parenttype == "Contact") & (customer.disabled == 0))
 	)
-	return on_customer.union_all(on_contacts).limit(2 * MATCHES).run(as_dict=True)
+	return on_customer.union_all(on_contacts).limit(2 * MATCHES)

@@ -9,4 +9,5 @@ from jewel_clienteling.setup.install import make_custom_fields
 
 def execute():
 	make_custom_fields()
-	mobile_keys.fill(commit=True)
+	written = mobile_keys.fill(commit=True, progress=True)
+	print(f"Mobile keys written: {written}")
