@@ -99,6 +99,10 @@ doc_events = {
 		"validate": "jewel_clienteling.overrides.customer.validate",
 		"after_rename": "jewel_clienteling.overrides.customer.after_rename",
 	},
+	"Contact": {
+		"validate": "jewel_clienteling.overrides.contact.validate",
+		"on_update": "jewel_clienteling.overrides.contact.on_update",
+	},
 }
 
 scheduler_events = {

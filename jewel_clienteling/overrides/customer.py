@@ -1,13 +1,13 @@
 """Customer.validate: stamp when consent was given, and forget it when withdrawn; a customer made
 by an associate limited to her store is her store's, and names no other store's customer as her
-referrer. Customer after_rename: her records' keys follow her new ID. Her clienteling records among
-the form's connections."""
+referrer; her mobile's key is kept (services/mobile_keys). Customer after_rename: her records' keys
+follow her new ID. Her clienteling records among the form's connections."""
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from jewel_clienteling.services import duplicates, store_access
+from jewel_clienteling.services import duplicates, mobile_keys, store_access
 
 CHANNELS = ("whatsapp", "sms", "email")
 
@@ -28,6 +28,7 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+	mobile_keys.set_on_customer(doc)
 
 
 def after_rename(doc, method=None, old: str | None = None, new: str | None = None, merge: bool = False):

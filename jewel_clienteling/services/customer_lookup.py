@@ -1,5 +1,6 @@
 """Finding the customer who owns a mobile number, however it was typed on her Customer or her
-Contacts: the counter's walk-ins and repairs, and WhatsApp messages she sends, all ask this.
+Contacts: the counter's walk-ins and repairs, and WhatsApp messages she sends, all ask this. Each
+number is kept with its E.164 key (services/mobile_keys), so this is an indexed equality read.
 
 Stores stay apart here. For an associate limited to her store (see store_access) a customer of
 another store with this number is not hers to see or change: the match leaves her out, and names
@@ -10,14 +11,12 @@ from dataclasses import dataclass
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Replace
 from frappe.utils import get_datetime
 
-from jewel_clienteling.domain import outreach as outreach_rules
-from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services import store_access
+from jewel_clienteling.services import mobile_keys, store_access
+from jewel_clienteling.setup.custom_fields import MOBILE_KEY
 
-MATCHES = 50
+MATCHES = 50  # rows read from each of Customer and Contact Phone at most, as before the key
 
 
 @dataclass(frozen=True)
@@ -31,17 +30,16 @@ class Match:
 
 
 def find_customer(phone: str, name: str | None = None, every_store: bool = False) -> Match:
-	"""The enabled customer with this mobile (E.164), on the Customer or on one of her Contacts,
-	however it was typed there ('+91 98765 43210', '098765-43210'), among those the session's user
-	may see (all of them with `every_store`). Several (a family sharing a phone): the one whose name
-	is the name she gave, else the one seen most recently."""
-	region = (clienteling_settings.get_settings().default_region or "IN").upper()
+	"""The enabled customer with this mobile, on the Customer or on one of her Contacts, however it
+	was typed here or there ('+91 98765 43210', '098765-43210', '+919876543210'), among those the
+	session's user may see (all of them with `every_store`). Several (a family sharing a phone): the
+	one whose name is the name she gave, else the one seen most recently. Not a number: no one."""
+	number = mobile_keys.key(phone)
+	if not number:
+		return Match()
 	stores = None if every_store else store_access.allowed_stores()
-	last_digits = phone[-8:]
 	candidates, elsewhere = {}, set()
-	for row in _by_customer_mobile(last_digits) + _by_contact_phone(last_digits):
-		if outreach_rules.normalise_phone(row.phone, region) != phone:
-			continue
+	for row in query_by_key(number).run(as_dict=True):
 		if store_access.sees_home_store(row.home_store, stores):
 			candidates[row.name] = row
 		else:
@@ -61,35 +59,22 @@ def find_customer(phone: str, name: str | None = None, every_store: bool = False
 	)
 
 
-def _digits_only(column):
-	# spaces, dashes, dots and brackets as people type them; the E.164 tail is then contiguous
-	for sign in (" ", "-", ".", "(", ")"):
-		column = Replace(column, sign, "")
-	return column
-
-
-def _by_customer_mobile(last_digits: str) -> list:
-	customer = DocType("Customer")
-	return (
-		frappe.qb.from_(customer)
-		.select(
-			customer.name,
-			customer.customer_name,
-			customer.modified,
-			customer.jc_home_store.as_("home_store"),
-			customer.mobile_no.as_("phone"),
-		)
-		.where(_digits_only(customer.mobile_no).like(f"%{last_digits}") & (customer.disabled == 0))
-		.limit(MATCHES)
-		.run(as_dict=True)
+def query_by_key(number: str):
+	"""The query for the enabled customers with this key on the Customer or on a Contact linked to
+	her, in one round trip: two indexed equality reads under UNION ALL."""
+	customer, phone, link = DocType("Customer"), DocType("Contact Phone"), DocType("Dynamic Link")
+	fields = (
+		customer.name,
+		customer.customer_name,
+		customer.modified,
+		customer.jc_home_store.as_("home_store"),
 	)
-
-
-def _by_contact_phone(last_digits: str) -> list:
-	phone = DocType("Contact Phone")
-	link = DocType("Dynamic Link")
-	customer = DocType("Customer")
-	return (
+	on_customer = (
+		frappe.qb.from_(customer)
+		.select(*fields)
+		.where((customer[MOBILE_KEY] == number) & (customer.disabled == 0))
+	)
+	on_contacts = (
 		frappe.qb.from_(phone)
 		.join(link)
 		.on(
@@ -97,18 +82,7 @@ def _by_contact_phone(last_digits: str) -> list:
 		)
 		.join(customer)
 		.on(customer.name == link.link_name)
-		.select(
-			customer.name,
-			customer.customer_name,
-			customer.modified,
-			customer.jc_home_store.as_("home_store"),
-			phone.phone,
-		)
-		.where(
-			(phone.parenttype == "Contact")
-			& _digits_only(phone.phone).like(f"%{last_digits}")
-			& (customer.disabled == 0)
-		)
-		.limit(MATCHES)
-		.run(as_dict=True)
+		.select(*fields)
+		.where((phone[MOBILE_KEY] == number) & (phone.parenttype == "Contact") & (customer.disabled == 0))
 	)
+	return on_customer.union_all(on_contacts).limit(2 * MATCHES)

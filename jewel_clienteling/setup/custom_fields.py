@@ -9,6 +9,9 @@ RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDau
 CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
 LIFECYCLE = "\nNew\nActive\nRepeat\nLoyal\nAt risk\nLapsed"
 PURCHASE_OCCASIONS = "\nSelf\nAnniversary gift\nBirthday gift\nWedding\nEngagement\nFestival\nOther"
+# a number's key (E.164) beside the number it is made from, on the Customer and on Contact Phone rows:
+# finding her by mobile is an indexed equality read (services/mobile_keys keeps it, customer_lookup reads it)
+MOBILE_KEY = "jc_mobile_e164"
 
 
 def _ro(fieldname, fieldtype, label, insert_after, **extra):
@@ -201,6 +204,11 @@ CUSTOMER_FIELDS = [
 	{"fieldname": "jc_loyalty_column", "fieldtype": "Column Break", "insert_after": "jc_loyalty_tier"},
 	_ro("jc_points_next_expiry", "Date", "Next Points Lapse On", "jc_loyalty_column", search_index=1),
 	_ro("jc_points_expiring", "Int", "Points Lapsing Then", "jc_points_next_expiry"),
+	_ro(MOBILE_KEY, "Data", "Mobile (E.164)", "mobile_no", hidden=1, search_index=1),
+]
+
+CONTACT_PHONE_FIELDS = [
+	_ro(MOBILE_KEY, "Data", "Number (E.164)", "phone", hidden=1, search_index=1),
 ]
 
 INVOICE_FIELDS = [
@@ -299,6 +307,7 @@ CUSTOM_FIELDS = {
 	"Customer": CUSTOMER_FIELDS,
 	("Sales Invoice", "POS Invoice"): INVOICE_FIELDS,
 	("Sales Invoice Item", "POS Invoice Item"): ITEM_FIELDS,
+	"Contact Phone": CONTACT_PHONE_FIELDS,
 }
 
 

@@ -8,6 +8,7 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
+from jewel_clienteling.services import mobile_keys
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
@@ -37,6 +38,8 @@ def after_install():
 	make_custom_fields()
 	set_default_settings()
 	defaults.add_missing()
+	# a store with a past: her numbers get their keys now (install-app marks the patches done unrun)
+	mobile_keys.fill(commit=True)
 
 
 def after_migrate():

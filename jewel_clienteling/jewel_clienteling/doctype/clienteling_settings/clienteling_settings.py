@@ -8,6 +8,7 @@ from frappe.utils import cint, now_datetime
 
 from jewel_clienteling.domain.outreach_cadence import parse_days
 from jewel_clienteling.domain.profile import parse_thresholds
+from jewel_clienteling.services import mobile_keys
 
 THRESHOLD_FIELDS = ("rfm_recency_days", "rfm_frequency", "rfm_monetary", "budget_bands")
 
@@ -29,6 +30,12 @@ class ClientelingSettings(Document):
 		self.validate_lead_days()
 		self.validate_loyalty()
 		self.default_region = (self.default_region or "IN").strip().upper()
+
+	def on_update(self):
+		before = self.get_doc_before_save()
+		if before and (before.default_region or "IN").strip().upper() != self.default_region:
+			# numbers written without +country now mean another country's: their keys are made again
+			mobile_keys.refill_after_region_change()
 
 	def validate_lead_days(self):
 		rows = [(self.meta.get_label("occasion_lead_days"), self.occasion_lead_days)]
