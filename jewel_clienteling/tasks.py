@@ -10,7 +10,7 @@ from jewel_clienteling.services import (
 	loyalty,
 	outreach_lifecycle,
 	sync,
-	webhook,
+	webhook_intake,
 	whatsapp,
 )
 from jewel_clienteling.services import settings as clienteling_settings
@@ -72,7 +72,7 @@ def expire_stale_outreach():
 def sweep_webhook_events():
 	"""Every minute: apply the webhook events no job took (a lost job, a failure whose wait is over),
 	and forget processed ones after a week."""
-	webhook.sweep()
+	webhook_intake.sweep()
 
 
 def outreach_queue() -> str:

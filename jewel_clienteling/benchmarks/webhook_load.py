@@ -41,7 +41,7 @@ from frappe.utils.background_jobs import get_job
 from jewel_clienteling.benchmarks.pos_submit import percentile
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND
-from jewel_clienteling.services import webhook, whatsapp
+from jewel_clienteling.services import webhook_intake, whatsapp
 from jewel_clienteling.testing.whatsapp_server import signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 
@@ -111,7 +111,7 @@ def run(
 	"""`pace`: the send pace to configure for the run (the settings' own by default); the rate limit
 	follows it."""
 	frappe.set_user("Administrator")
-	webhook.drain()  # what earlier runs and tests left, out of the way
+	webhook_intake.drain()  # what earlier runs and tests left, out of the way
 	pace = pace or _configured_pace()
 	old = _configure(pace)
 	rate = pace * callbacks
@@ -121,7 +121,7 @@ def run(
 	site, bench = frappe.local.site, get_bench_path()
 	update_site_config("bench_id", f"jc-webhook-bench-{tag}")  # this run's own queues
 	for slot in range(intake.DRAIN_JOBS):  # a wake-up left in the bench's queue would hold back ours
-		job = get_job(webhook.job_id(slot))
+		job = get_job(webhook_intake.job_id(slot))
 		if job:
 			job.delete()
 	frappe.cache.delete(frappe.cache.make_key(f"rl:{PATH.rsplit('/', 1)[-1]}:127.0.0.1"))
@@ -264,7 +264,8 @@ def _play(schedule: list, rate: float, port: int, site: str, clients: int) -> tu
 
 def _pending(tag: str) -> int:
 	return frappe.db.count(
-		webhook.EVENT, {"reference": ["like", f"wamid.bench.{tag}.%"], "status": ["!=", webhook.PROCESSED]}
+		webhook_intake.EVENT,
+		{"reference": ["like", f"wamid.bench.{tag}.%"], "status": ["!=", webhook_intake.PROCESSED]},
 	)
 
 
@@ -298,10 +299,10 @@ def _report(label, tag, messages, results, elapsed, pace, callbacks, left, drain
 		f" for {rate * 60}/min offered"
 	)
 	frappe.db.rollback()
-	stored = frappe.db.count(webhook.EVENT, {"reference": ["like", f"wamid.bench.{tag}.%"]})
+	stored = frappe.db.count(webhook_intake.EVENT, {"reference": ["like", f"wamid.bench.{tag}.%"]})
 	swept = left
 	if left:  # what the minute's sweep takes (an event that came as its job was finishing)
-		webhook.sweep()
+		webhook_intake.sweep()
 		left = _pending(tag)
 	if not code:
 		print(

@@ -14,13 +14,13 @@ from frappe.utils.background_jobs import get_job
 from jewel_clienteling import tasks
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.messaging import sign
-from jewel_clienteling.services import webhook, whatsapp
+from jewel_clienteling.services import webhook_intake, whatsapp
 from jewel_clienteling.testing.whatsapp_server import inbound_text_payload, signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_whatsapp import SECRET, WEBHOOK, use_test_settings
 from jewel_clienteling.tests.utils import plan_outreach, request, run_queued_webhook_jobs
 
-EVENT = webhook.EVENT
+EVENT = webhook_intake.EVENT
 
 
 class TestWebhookIntake(FrappeTestCase):
@@ -96,7 +96,7 @@ class TestWebhookIntake(FrappeTestCase):
 			json.loads(event.payload)["entry"][0]["changes"][0]["value"]["statuses"][0]["id"], wamid
 		)
 		self.assertEqual(self.outreach(name).status, "Sent", "nothing is applied inside the request")
-		job = get_job(webhook.job_id(event.slot))
+		job = get_job(webhook_intake.job_id(event.slot))
 		self.assertIsNotNone(job, "the request queued a drain job after its commit")
 		self.assertEqual((job.get_status(), job.origin.rsplit(":", 1)[-1]), ("queued", "short"))
 
@@ -195,7 +195,7 @@ class TestWebhookIntake(FrappeTestCase):
 		name, wamid, digits = self.sent_message()
 		self.assertEqual(self.status(wamid, "read", digits).status_code, 200)
 		(event,) = self.events(wamid)
-		job = get_job(webhook.job_id(event.slot))
+		job = get_job(webhook_intake.job_id(event.slot))
 		job.delete()  # the worker lost it
 		self.assertEqual(run_queued_webhook_jobs(), 0)
 		self.assertEqual(self.outreach(name).status, "Sent")
@@ -264,14 +264,14 @@ class TestWebhookIntake(FrappeTestCase):
 		self.assertEqual(frappe.db.count("Clienteling WhatsApp Message", {"customer": customer}), 3)
 
 	def test_the_limit_follows_the_send_pace_and_refuses_only_beyond_it(self):
-		self.assertEqual(webhook.requests_per_minute(), intake.requests_per_minute(80))
+		self.assertEqual(webhook_intake.requests_per_minute(), intake.requests_per_minute(80))
 		frappe.db.set_single_value(whatsapp.SETTINGS, "messages_per_second", 20)
 		frappe.clear_document_cache(whatsapp.SETTINGS, whatsapp.SETTINGS)
 		frappe.db.commit()  # nosemgrep
 		self.addCleanup(frappe.db.commit)
 		self.addCleanup(frappe.db.set_single_value, whatsapp.SETTINGS, "messages_per_second", 80)
 		limit = intake.requests_per_minute(20)
-		self.assertEqual(webhook.requests_per_minute(), limit)
+		self.assertEqual(webhook_intake.requests_per_minute(), limit)
 		# as if `limit - 1` callbacks had come from this address this minute: one more is let in,
 		# the next refused
 		counter = frappe.cache.make_key(f"rl:jewel_clienteling.api.whatsapp.inbound:{'127.0.0.1'}")

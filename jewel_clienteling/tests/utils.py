@@ -14,7 +14,7 @@ from frappe.utils.background_jobs import get_job, get_queues
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.webhook import DRAIN_JOBS
-from jewel_clienteling.services import sync, webhook
+from jewel_clienteling.services import sync, webhook_intake
 from jewel_clienteling.services.outreach import Queue
 
 
@@ -39,11 +39,11 @@ def run_queued_webhook_jobs() -> int:
 	frappe.db.commit()  # nosemgrep: a job starts a transaction of its own, seeing what requests committed
 	ran = 0
 	for slot in range(DRAIN_JOBS):
-		job = get_job(webhook.job_id(slot))
+		job = get_job(webhook_intake.job_id(slot))
 		if job and job.get_status() == "queued":
 			kwargs = job.kwargs["kwargs"]
 			job.delete()
-			webhook.drain(**{**kwargs, "linger": 0})  # what it found, without waiting for more
+			webhook_intake.drain(**{**kwargs, "linger": 0})  # what it found, without waiting for more
 			ran += 1
 	return ran
 
