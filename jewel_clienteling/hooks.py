@@ -108,7 +108,10 @@ doc_events = {
 scheduler_events = {
 	"cron": {
 		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
-		"* * * * *": ["jewel_clienteling.tasks.send_outreach"],
+		"* * * * *": [
+			"jewel_clienteling.tasks.send_outreach",
+			"jewel_clienteling.tasks.sweep_webhook_events",
+		],
 		"*/15 * * * *": ["jewel_clienteling.tasks.sweep_appointments"],
 	},
 	"hourly": ["jewel_clienteling.tasks.outreach_falls_due"],

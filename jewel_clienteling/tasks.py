@@ -4,7 +4,15 @@ twice, in parallel, or after a missed day gives the same result."""
 import frappe
 from frappe.utils import add_to_date, cint, now_datetime
 
-from jewel_clienteling.services import appointments, channels, loyalty, outreach_lifecycle, sync, whatsapp
+from jewel_clienteling.services import (
+	appointments,
+	channels,
+	loyalty,
+	outreach_lifecycle,
+	sync,
+	webhook_intake,
+	whatsapp,
+)
 from jewel_clienteling.services import settings as clienteling_settings
 
 OUTREACH_QUEUE = "jc_outreach"
@@ -59,6 +67,12 @@ def outreach_falls_due():
 def expire_stale_outreach():
 	"""Daily: what waited past its shelf life is withdrawn as Expired, with the reason, never sent."""
 	outreach_lifecycle.expire()
+
+
+def sweep_webhook_events():
+	"""Every minute: apply the webhook events no job took (a lost job, a failure whose wait is over),
+	and forget processed ones after a week."""
+	webhook_intake.sweep()
 
 
 def outreach_queue() -> str:

@@ -2,7 +2,9 @@
 
 GET is Meta's verify-token handshake. POST is accepted only with a valid `X-Hub-Signature-256` over
 the raw body (HMAC-SHA256 with the app secret, compared in constant time); anything else is a 403
-before a single byte is acted on.
+before a single byte is acted on. A signed body is stored once and answered at once; jobs apply it
+(services/webhook_intake.py). The rate limit per address follows the configured send pace: a campaign
+brings up to three callbacks a second for each message it sends a second.
 """
 
 import hmac
@@ -14,18 +16,19 @@ from frappe.rate_limiter import rate_limit
 from werkzeug.wrappers import Response
 
 from jewel_clienteling.domain import messaging as rules
-from jewel_clienteling.services import webhook, whatsapp
+from jewel_clienteling.services import webhook_intake, whatsapp
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
-@rate_limit(limit=1200, seconds=60)
+@rate_limit(limit=webhook_intake.requests_per_minute, seconds=60)
 def inbound() -> Response | dict:
 	config = whatsapp.settings()
 	if frappe.request.method == "GET":
 		return _handshake(config)
 	raw = frappe.request.get_data(cache=True) or b""
-	secret = config.get_password("app_secret", raise_exception=False) or ""
-	if not rules.signature_is_valid(secret, raw, frappe.get_request_header("X-Hub-Signature-256")):
+	if not rules.signature_is_valid(
+		whatsapp.app_secret(config), raw, frappe.get_request_header("X-Hub-Signature-256")
+	):
 		raise frappe.PermissionError(_("This request is not signed by Meta."))
 	try:
 		payload = json.loads(raw)
@@ -33,7 +36,7 @@ def inbound() -> Response | dict:
 		frappe.throw(_("The webhook body is not JSON."), frappe.ValidationError)
 	if not isinstance(payload, dict):
 		frappe.throw(_("The webhook body is not a WhatsApp notification."), frappe.ValidationError)
-	return webhook.process(payload)
+	return webhook_intake.receive(raw, payload)
 
 
 def _handshake(config) -> Response:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 MAX_TEXT_BODY = 4096
+DEFAULT_MESSAGES_PER_SECOND = 80  # Meta's default throughput for one business number
 MAX_TEMPLATE_PARAMETER = 1024
 MAX_HEADER_PARAMETER = 60
 
@@ -592,7 +593,7 @@ class Pacer:
 	and never two messages to one person less than `gap` seconds apart. Times are seconds on any clock
 	(time.monotonic() will do); a `now` earlier than one already seen counts as that later time."""
 
-	def __init__(self, rate: int = 80, gap: float = 6.0):
+	def __init__(self, rate: int = DEFAULT_MESSAGES_PER_SECOND, gap: float = 6.0):
 		if isinstance(rate, bool) or not isinstance(rate, int) or rate < 1:
 			raise MessagingError("bad_rate", repr(rate))
 		if gap < 0:

@@ -21,7 +21,7 @@ from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates
+from jewel_clienteling.services import duplicates, webhook_intake
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -163,6 +163,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	texts = [text for text in (customer, before.customer_name, *phones) if text and len(text) >= 4]
 	summary["error_logs_redacted"] = _scrub_logs(texts)
 	summary["sms_logs_redacted"] = _scrub_sms_log(phones)
+	summary["webhook_events_deleted"] = webhook_intake.forget(phones)
 	summary["emails_withdrawn"] = _withdraw_emails(outreach)
 	_audit("Erasure", customer, request_reference, summary)
 	return summary

@@ -1,18 +1,22 @@
-"""What Meta tells us: delivery statuses of our messages, and her messages to us.
+"""What Meta tells us: delivery statuses of our messages, and her messages to us, applied by the
+drain jobs of services/webhook_intake.py (the webhook itself only stores them).
 
 Statuses arrive at least once and out of order: they are keyed on the message id and only ever move
 an outreach forward. Her message is kept once (its id is unique), linked to her by phone number,
 marks the outreach she answered Replied, and STOP or START changes her WhatsApp consent with an
-audit row. One bad entry never spoils the rest of a batch.
+audit row, unless her consent changed after she said it. One bad entry never spoils the rest of a
+batch.
 """
 
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
-from frappe.utils import add_to_date, convert_utc_to_system_timezone, now_datetime
+from frappe.query_builder.functions import Max
+from frappe.utils import add_to_date, convert_utc_to_system_timezone, get_datetime, now_datetime
 
 from jewel_clienteling.domain import messaging
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
@@ -108,16 +112,32 @@ def take_in(message: messaging.InboundMessage) -> None:
 	if not customer:
 		logger().info(f"message from {phone} matches no customer")
 		return
-	frappe.db.set_value("Customer", customer, "jc_whatsapp_last_inbound", received, update_modified=False)
+	last_inbound = frappe.db.get_value("Customer", customer, "jc_whatsapp_last_inbound", for_update=True)
+	if not last_inbound or get_datetime(last_inbound) < received:  # a late message never moves it back
+		frappe.db.set_value("Customer", customer, "jc_whatsapp_last_inbound", received, update_modified=False)
 	if outreach:
 		frappe.db.set_value(OUTREACH, outreach, {"status": lifecycle.REPLIED, "replied_on": received})
 	intent = messaging.consent_intent(message.text)
-	if intent == "start":
-		change_consent(customer, True, message.message_id, received)
-	elif intent == "stop":
-		# a STOP is about the phone: no record of any store with that number writes to it again
-		for same_number in match.same_number:
-			change_consent(same_number, False, message.message_id, received)
+	# a STOP is about the phone: no record of any store with that number writes to it again
+	targets = {"start": [customer], "stop": match.same_number}.get(intent, [])
+	for target in targets:
+		# her latest word wins: a late or redelivered message never undoes a newer choice
+		if intake.her_latest_word(received, _last_consent_change(target)):
+			change_consent(target, intent == "start", message.message_id, received)
+
+
+def _last_consent_change(customer: str):
+	"""When her WhatsApp consent last changed: by a message, the desk or an erasure's audit row."""
+	change = DocType("Consent Change")
+	logged = (
+		frappe.qb.from_(change)
+		.select(Max(change.changed_on))
+		.where((change.customer == customer) & (change.channel == "WhatsApp"))
+		.run()
+	)[0][0]
+	given = frappe.db.get_value("Customer", customer, "jc_whatsapp_opt_in_on")
+	moments = [get_datetime(moment) for moment in (logged, given) if moment]
+	return max(moments) if moments else None
 
 
 def _answered_outreach(customer: str, received) -> str | None:

@@ -32,6 +32,20 @@ def settings():
 	return frappe.get_cached_doc(SETTINGS)
 
 
+_SECRETS: dict[tuple[str, str], str] = {}
+
+
+def app_secret(config=None) -> str:
+	"""The app secret that signs Meta's webhooks, decrypted once per web process and settings version
+	(every callback needs it; reading it is a query of its own)."""
+	config = config or settings()
+	key = (frappe.local.site, str(config.modified))
+	if key not in _SECRETS:
+		_SECRETS.clear()  # an older version of the settings is never read again
+		_SECRETS[key] = config.get_password("app_secret", raise_exception=False) or ""
+	return _SECRETS[key]
+
+
 def is_enabled() -> bool:
 	doc = settings()
 	return bool(cint(doc.enabled) and doc.phone_number_id)
@@ -217,7 +231,9 @@ def send_one(row, config, templates, session) -> str:
 		return claims.finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)
 	if not recipient_is_free(to, flt(config.recipient_gap_seconds) or 6):
 		return claims.release(row, "deferred", seconds=flt(config.recipient_gap_seconds) or 6)
-	wait_for_slot(config.phone_number_id, cint(config.messages_per_second) or 80)
+	wait_for_slot(
+		config.phone_number_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND
+	)
 	response = _post(session, config, payload)
 	attempts = cint(row.attempts) + 1
 	if response.ok:

@@ -49,6 +49,8 @@ POLICY = {
 	"Walk-in Visit": ("rc", MANAGERS_ALL, MANAGERS_ALL),
 	# made by the app when a store-limited associate records another store's mobile; managers settle it
 	"Possible Duplicate Customer": ("", "rw", "rw"),
+	# Meta's raw deliveries name customers of every store: the System Manager's, to read or clear
+	"Clienteling Webhook Event": ("", "", "rd"),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 

@@ -7,13 +7,14 @@ changed (her rows compare equal before and after), and the managers get a Possib
 Customer to merge. Segment previews and the workspace's figures count only the user's store."""
 
 import json
+from datetime import datetime, timezone
 
 import frappe
 from frappe import client as frappe_client
 from frappe.desk.search import search_link
 from frappe.handler import execute_cmd
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_days, now_datetime, nowdate
+from frappe.utils import add_days, nowdate
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
@@ -254,7 +255,7 @@ class TestLookupsByMobile(StoresTestCase):
 				InboundMessage(
 					message_id=f"wamid.stores-{frappe.generate_hash(length=8)}-{number}",
 					from_phone=f"91{self.mobile}",
-					timestamp=now_datetime(),
+					timestamp=datetime.now(timezone.utc),  # as Meta stamps it: UTC
 					kind="text",
 					text=text,
 				)

@@ -19,6 +19,7 @@ from jewel_clienteling.tests.utils import (
 	plan_outreach,
 	request,
 	run_in_bench,
+	run_queued_webhook_jobs,
 	send_at_any_hour,
 	whatsapp_template,
 )
@@ -28,6 +29,35 @@ SECRET = "test-app-secret"  # noqa: S105 - signs the test webhooks
 WEBHOOK = "/api/method/jewel_clienteling.api.whatsapp.inbound"
 
 
+def use_test_settings(test, graph_url: str) -> None:
+	"""WhatsApp Settings for a test, committed (the webhook's requests read them), and sending
+	switched off again after it."""
+	config = frappe.get_single("Clienteling WhatsApp Settings")
+	config.update(
+		{
+			"enabled": 1,
+			"phone_number_id": "4242",
+			"graph_url": graph_url,
+			"api_version": "v21.0",
+			"access_token": TOKEN,
+			"app_secret": SECRET,
+			"verify_token": "let-me-in",
+			"messages_per_second": 80,
+			"recipient_gap_seconds": 6,
+			"max_attempts": 4,
+			"timeout_seconds": 2,
+		}
+	)
+	config.save()
+	frappe.db.commit()  # nosemgrep: webhook requests run in their own transactions
+
+	def switch_off():
+		frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
+		frappe.db.commit()  # nosemgrep
+
+	test.addCleanup(switch_off)
+
+
 class TestWhatsApp(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
@@ -35,31 +65,9 @@ class TestWhatsApp(FrappeTestCase):
 		self.api = CloudAPIServer(token=TOKEN, phone_number_id="4242")
 		self.api.start()
 		self.addCleanup(self.api.stop)
-		config = frappe.get_single("Clienteling WhatsApp Settings")
-		config.update(
-			{
-				"enabled": 1,
-				"phone_number_id": "4242",
-				"graph_url": self.api.base_url,
-				"api_version": "v21.0",
-				"access_token": TOKEN,
-				"app_secret": SECRET,
-				"verify_token": "let-me-in",
-				"messages_per_second": 80,
-				"recipient_gap_seconds": 6,
-				"max_attempts": 4,
-				"timeout_seconds": 2,
-			}
-		)
-		config.save()
+		use_test_settings(self, self.api.base_url)
 		whatsapp_template("jc_birthday_wishes", "Occasion", ["first_name", "occasion_type"])
 		frappe.db.commit()  # nosemgrep: webhook requests run in their own transactions
-
-		def switch_off():
-			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
-			frappe.db.commit()  # nosemgrep
-
-		self.addCleanup(switch_off)
 
 	def customer(self, **fields) -> str:
 		phone = "+9198" + str(abs(hash(frappe.generate_hash())) % 10**8).zfill(8)
@@ -89,10 +97,13 @@ class TestWhatsApp(FrappeTestCase):
 		)
 
 	def webhook(self, payload: dict | None = None, raw: bytes | None = None, headers: dict | None = None):
-		"""POST to the webhook through Frappe's own request handling, in its own thread and transaction."""
+		"""POST to the webhook through Frappe's own request handling, in its own thread and transaction,
+		then run the job it queued."""
 		if payload is not None:
 			raw, headers = signed(SECRET, payload)
-		return request("post", WEBHOOK, data=raw, headers=headers or {"Content-Type": "application/json"})
+		response = request("post", WEBHOOK, data=raw, headers=headers or {"Content-Type": "application/json"})
+		run_queued_webhook_jobs()  # what a worker would do next
+		return response
 
 	def test_a_planned_greeting_goes_out_is_delivered_read_answered_and_stop_ends_marketing(self):
 		customer = self.customer()

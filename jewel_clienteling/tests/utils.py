@@ -13,7 +13,8 @@ from frappe.utils import get_test_client, getdate, now_datetime, nowdate
 from frappe.utils.background_jobs import get_job, get_queues
 
 from jewel_clienteling.domain import outreach as outreach_rules
-from jewel_clienteling.services import sync
+from jewel_clienteling.domain.webhook import DRAIN_JOBS
+from jewel_clienteling.services import sync, webhook_intake
 from jewel_clienteling.services.outreach import Queue
 
 
@@ -30,6 +31,21 @@ def commit_and_run_queued_refresh(test, customer: str) -> None:
 	job.delete()
 	test.assertEqual(kwargs, {"customer": customer})
 	sync.run_refresh(**kwargs)
+
+
+def run_queued_webhook_jobs() -> int:
+	"""Run the drain jobs the webhook's requests queued, taken from the real RQ queue (the tests run
+	no worker); returns how many were waiting."""
+	frappe.db.commit()  # nosemgrep: a job starts a transaction of its own, seeing what requests committed
+	ran = 0
+	for slot in range(DRAIN_JOBS):
+		job = get_job(webhook_intake.job_id(slot))
+		if job and job.get_status() == "queued":
+			kwargs = job.kwargs["kwargs"]
+			job.delete()
+			webhook_intake.drain(**{**kwargs, "linger": 0})  # what it found, without waiting for more
+			ran += 1
+	return ran
 
 
 def profile(customer: str) -> frappe._dict:
