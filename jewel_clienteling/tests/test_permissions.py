@@ -2,6 +2,8 @@
 associate (Sales User), a Clienteling Manager and a System Manager; and associates limited to their
 store see only their store's customers."""
 
+import json
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import nowdate
@@ -51,6 +53,10 @@ POLICY = {
 	"Possible Duplicate Customer": ("", "rw", "rw"),
 	# Meta's raw deliveries name customers of every store: the System Manager's, to read or clear
 	"Clienteling Webhook Event": ("", "", "rd"),
+	# what an associate shared from the counter; managers may withdraw it
+	"Catalogue Share": ("rc", MANAGERS_ALL, MANAGERS_ALL),
+	# her own answers: staff read them, managers mark a review given; only an admin deletes
+	"Customer Feedback": ("r", "rw", "rwd"),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 
@@ -92,6 +98,7 @@ METHODS = {
 	"walk_ins.record_walk_in": ("POST", WITH_CUSTOMERS),
 	"appointments.book": ("POST", WITH_CUSTOMERS),
 	"appointments.today": ("GET", STAFF),
+	"catalogue.share": ("POST", WITH_CUSTOMERS),
 	# merging is ERPNext's rename-merge of Customer: a manager who may also write and delete customers
 	"duplicates.merge": ("POST", {MANAGER}),
 	"duplicates.not_the_same": ("POST", MANAGERS),
@@ -243,6 +250,7 @@ class TestPermissionMatrix(FrappeTestCase):
 				"purpose": "Private viewing",
 			},
 			"appointments.today": {},
+			"catalogue.share": {"customer": her, "selection": "Pieces", "items": json.dumps([RING])},
 			"duplicates.merge": {"name": duplicate.name},
 			"duplicates.not_the_same": {"name": duplicate.name},
 		}
