@@ -87,6 +87,8 @@ def run(name: str, page: int = PAGE, pages: int | None = None) -> dict:
 	done = 0
 	while pages is None or done < pages:
 		done += 1
+		if not frappe.db.exists(CAMPAIGN, name):
+			break  # deleted while its job waited in the queue: nothing left to plan
 		doc = frappe.get_doc(CAMPAIGN, name, for_update=True)
 		if doc.status != "Running":
 			break

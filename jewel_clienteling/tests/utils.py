@@ -280,26 +280,36 @@ def run_queued_jobs() -> list[str]:
 	"""Run here and now, as a worker would and oldest first, every job this site queued for this app
 	(each of its jobs has a job id "jewel_clienteling:…", namespaced by Frappe with the site), and the
 	jobs those queue in turn. Returns the methods run, in order."""
-	prefix = f"{frappe.local.site}::{APP}:"
 	ran = []
 	while True:
-		job = next(
-			(
-				job
-				for queue in get_queues()
-				for job_id in queue.get_job_ids()
-				if job_id.startswith(prefix)
-				for job in [queue.fetch_job(job_id)]
-				if job is not None
-			),
-			None,
-		)
+		job = next(_app_jobs(), None)
 		if job is None:
 			return ran
 		method, kwargs = job.kwargs["method"], job.kwargs.get("kwargs") or {}
 		job.delete()
 		frappe.get_attr(method)(**kwargs)
 		ran.append(method)
+
+
+def discard_queued_jobs() -> int:
+	"""Drop this site's queued app jobs that earlier tests left (their records were rolled back), so a
+	story starts with the queue a store would have. Returns how many were dropped."""
+	jobs = list(_app_jobs())
+	for job in jobs:
+		job.delete()
+	return len(jobs)
+
+
+def _app_jobs():
+	prefix = f"{frappe.local.site}::{APP}:"
+	return (
+		job
+		for queue in get_queues()
+		for job_id in queue.get_job_ids()
+		if job_id.startswith(prefix)
+		for job in [queue.fetch_job(job_id)]
+		if job is not None
+	)
 
 
 def scheduled_jobs(frequencies: tuple[str, ...]) -> list[str]:
@@ -343,6 +353,7 @@ def live_through(
 	frequent jobs run (the senders send), then `end_of_day(day)`. Everything committed stays: restore
 	what a test changes (see committed_settings)."""
 	start = getdate(start or nowdate())
+	discard_queued_jobs()
 	for offset in range(days):
 		day = start + timedelta(days=offset)
 		# the clock ticks on from each moment, as a real one does (two saves never share a timestamp)
