@@ -14,9 +14,9 @@ from frappe.utils import add_days, getdate, now_datetime
 from pypika.terms import ExistsCriterion
 
 from jewel_clienteling.domain import impact as rules
+from jewel_clienteling.domain.outreach_lifecycle import REACHED
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services import visits
-from jewel_clienteling.services.attribution import REACHED
 
 MONTH = "Clienteling Impact Month"
 OUTREACH = "Client Outreach"
