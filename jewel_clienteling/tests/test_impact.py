@@ -62,15 +62,16 @@ def assert_report_is_the_sql(test, filters: dict, column: str, keys: list[str]) 
 	by_figure = {row["key"]: row for row in result["result"] if row.get("key")}
 	nothing = figures({"msg": {}})  # a column with no visits and no messages
 	test.assertEqual(set(by_figure), set(rules.FIGURE_KEYS))
-	for index, key in enumerate(keys):
+	fieldname = {column.get("column"): column["fieldname"] for column in result["columns"]}
+	for key in keys:
 		for figure in rules.FIGURE_KEYS:
-			want, got = wanted.get(key, nothing)[figure], by_figure[figure][f"c{index}"]
+			want, got = wanted.get(key, nothing)[figure], by_figure[figure][fieldname[key]]
 			with test.subTest(column=key, figure=figure):
 				if want is None or got is None:
 					test.assertEqual(got, want)
 				else:
 					test.assertAlmostEqual(float(got), float(want), places=2)
-	return {key: {f: by_figure[f][f"c{i}"] for f in rules.FIGURE_KEYS} for i, key in enumerate(keys)}
+	return {key: {f: by_figure[f][fieldname[key]] for f in rules.FIGURE_KEYS} for key in keys}
 
 
 class TestImpact(FrappeTestCase):

@@ -21,7 +21,7 @@ def execute(filters=None):
 	labels = [column_label(scope, key) for key in keys]
 	rows = rules.table(counts, keys)
 	data = rows_with_words(rows)
-	return columns(labels), data, message(scope), chart(rows, labels), summary(scope, counts)
+	return columns(keys, labels), data, message(scope), chart(rows, labels), summary(scope, counts)
 
 
 def column_label(scope, key: str) -> str:
@@ -39,12 +39,13 @@ def column_label(scope, key: str) -> str:
 	return key or _("No Store")
 
 
-def columns(labels: list[str]) -> list[dict]:
+def columns(keys: list[str], labels: list[str]) -> list[dict]:
 	return [
 		{"fieldname": "figure", "label": _("Figure"), "fieldtype": "Data", "width": 300},
 		*(
-			{"fieldname": f"c{index}", "label": label, "fieldtype": "Data", "width": 170}
-			for index, label in enumerate(labels)
+			# `column` says which side of the comparison it is (BEFORE/AFTER, a store, an associate, a month)
+			{"fieldname": f"c{index}", "label": label, "fieldtype": "Data", "width": 170, "column": key}
+			for index, (key, label) in enumerate(zip(keys, labels, strict=True))
 		),
 		{"fieldname": "definition", "label": _("How It Is Counted"), "fieldtype": "Data", "width": 500},
 	]
