@@ -68,6 +68,9 @@ permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"
 )
 has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store_access.has_permission")
+# the Clienteling Impact report's monthly counts: a user limited to her stores lists only theirs
+permission_query_conditions["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_conditions"
+has_permission["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_permission"
 
 # A booking made at the counter knows her, the store and the associate (ERPNext's own class serves the
 # website's booking form unchanged)
@@ -107,7 +110,10 @@ doc_events = {
 
 scheduler_events = {
 	"cron": {
-		"*/10 * * * *": ["jewel_clienteling.tasks.sweep_missed_sales"],
+		"*/10 * * * *": [
+			"jewel_clienteling.tasks.sweep_missed_sales",
+			"jewel_clienteling.tasks.keep_impact",
+		],
 		"* * * * *": [
 			"jewel_clienteling.tasks.send_outreach",
 			"jewel_clienteling.tasks.sweep_webhook_events",
@@ -116,5 +122,5 @@ scheduler_events = {
 	},
 	"hourly": ["jewel_clienteling.tasks.outreach_falls_due"],
 	"daily": ["jewel_clienteling.tasks.expire_stale_outreach"],
-	"daily_long": ["jewel_clienteling.tasks.daily"],
+	"daily_long": ["jewel_clienteling.tasks.daily", "jewel_clienteling.tasks.recount_impact"],
 }

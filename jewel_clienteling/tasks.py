@@ -7,6 +7,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 from jewel_clienteling.services import (
 	appointments,
 	channels,
+	impact_upkeep,
 	loyalty,
 	outreach_lifecycle,
 	sync,
@@ -24,6 +25,19 @@ def sweep_missed_sales():
 	sync.sweep()
 	if clienteling_settings.loyalty_enabled():
 		loyalty.sweep(add_to_date(now_datetime(), days=-sync.SWEEP_LOOKBACK_DAYS))
+
+
+def keep_impact():
+	"""Every 10 minutes: bring the Clienteling Impact report's visits and monthly counts up to date
+	with the invoices and messages, learning the store's past first."""
+	if clienteling_settings.is_enabled():
+		impact_upkeep.keep_up()
+
+
+def recount_impact():
+	"""Daily: count every month of the Clienteling Impact report anew (in a long job of its own)."""
+	if clienteling_settings.is_enabled():
+		impact_upkeep.enqueue_recount()
 
 
 def send_outreach():

@@ -4,7 +4,7 @@ these with POST (frappe.xcall) although they only read, so they answer both."""
 import frappe
 from frappe import _
 
-from jewel_clienteling.services import dashboard
+from jewel_clienteling.services import dashboard, impact
 from jewel_clienteling.services.roles import require_any
 
 MANAGERS = ("Clienteling Manager", "Sales Manager", "System Manager")
@@ -66,3 +66,43 @@ def attributed_revenue(chart_name: str | None = None, filters: str | None = None
 def repeat_rate_by_month(chart_name: str | None = None, filters: str | None = None) -> dict:
 	require_any(MANAGERS, _("The clienteling figures are for store managers."))
 	return dashboard.repeat_rate_by_month()
+
+
+# What remembering earns (the Clienteling Impact report's figures over the last 12 months). Read-only,
+# so on a site with a read replica (read_from_replica) they are answered by the replica.
+IMPACT_REPORT = ["query-report", "Clienteling Impact"]
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
+def come_back_rate(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(impact.recent_figure("come_back_rate", matured=True), "Percent", IMPACT_REPORT)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
+def repeat_over_first_spend(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(impact.recent_figure("repeat_over_first"), "Float", IMPACT_REPORT)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
+def timed_over_broadcast_replies(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(impact.recent_figure("timed_over_broadcast"), "Float", IMPACT_REPORT)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
+def referred_spend(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(impact.recent_figure("referred_revenue"), "Currency", IMPACT_REPORT)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+@frappe.read_only()
+def message_results_by_channel(chart_name: str | None = None, filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return impact.results_by_channel()

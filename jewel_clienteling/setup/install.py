@@ -8,7 +8,7 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
-from jewel_clienteling.services import mobile_keys
+from jewel_clienteling.services import impact_months, mobile_keys
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
@@ -40,6 +40,7 @@ def after_install():
 	defaults.add_missing()
 	# a store with a past: her numbers get their keys now (install-app marks the patches done unrun)
 	mobile_keys.fill(commit=True)
+	impact_months.add_indexes()
 
 
 def after_migrate():
@@ -51,6 +52,7 @@ def after_migrate():
 		settings.flags.ignore_mandatory = True
 		settings.save(ignore_permissions=True)
 	defaults.add_missing()
+	impact_months.add_indexes()
 
 
 def before_uninstall():

@@ -94,6 +94,16 @@ class TestEmailAndSMS(ChannelTestCase):
 			"Email Queue Recipient", filters={"parent": queued[0].name}, pluck="recipient"
 		)
 		self.assertEqual(recipients, [address])
+		# the email is a Communication on the outreach, so Frappe's read tracking can mark it read
+		communication = frappe.db.get_value("Email Queue", queued[0].name, "communication")
+		self.assertEqual(
+			frappe.db.get_value("Communication", communication, ["reference_doctype", "reference_name"]),
+			(OUTREACH, name),
+		)
+		from frappe.core.doctype.communication.email import update_communication_as_read
+
+		update_communication_as_read(communication)  # what the tracking pixel does when she opens it
+		self.assertEqual(frappe.db.get_value("Communication", communication, "read_by_recipient"), 1)
 		channels.drain_others(max_seconds=5)
 		self.assertEqual(frappe.db.count("Email Queue", {"reference_name": name}), 1, "never twice")
 

@@ -57,6 +57,9 @@ POLICY = {
 	"Catalogue Share": ("rc", MANAGERS_ALL, MANAGERS_ALL),
 	# her own answers: staff read them, managers mark a review given; only an admin deletes
 	"Customer Feedback": ("r", "rw", "rwd"),
+	# what the Clienteling Impact report adds up, kept by the app: read by managers, never edited
+	"Clienteling Visit": ("", "r", "r"),
+	"Clienteling Impact Month": ("", "r", "r"),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 
