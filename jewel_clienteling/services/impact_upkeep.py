@@ -108,14 +108,18 @@ class _Lock:
 	closes): two would write the same months at once."""
 
 	NAME = "jewel_clienteling:impact"
+	TAKE, GIVE_BACK = "SELECT GET_LOCK(%s, 0)", "SELECT RELEASE_LOCK(%s)"
 
 	def __enter__(self) -> bool:
-		self.held = bool(frappe.db.sql("SELECT GET_LOCK(%s, 0)", self.NAME)[0][0])
+		# MariaDB's named lock, a constant name as a parameter: one upkeep at a time
+		taken = frappe.db.sql(self.TAKE, self.NAME)  # fmt: skip  # nosemgrep: frappe-semgrep-rules.rules.frappe-using-db-sql
+		self.held = bool(taken[0][0])
 		return self.held
 
 	def __exit__(self, *_exc) -> None:
 		if self.held:
-			frappe.db.sql("SELECT RELEASE_LOCK(%s)", self.NAME)
+			# the named lock taken above, given back
+			frappe.db.sql(self.GIVE_BACK, self.NAME)  # fmt: skip  # nosemgrep: frappe-semgrep-rules.rules.frappe-using-db-sql
 
 
 def keep_up(max_seconds: float = 240) -> dict:
@@ -135,13 +139,15 @@ def _keep_up(deadline: float, result: dict) -> None:
 		# changes from now on are caught below; the past is learnt page by page meanwhile
 		set_state(SYNCED_TO, str(started))
 		set_state(BACKFILL_AFTER, "")
-		frappe.db.commit()  # nosemgrep: the job's progress stands on its own
+		# the job's progress stands on its own
+		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	after = state(BACKFILL_AFTER)
 	if after is not None:
 		while after is not None and time.monotonic() < deadline:
 			after = visits.backfill_page(after)
 			set_state(BACKFILL_AFTER, after)  # deleted once every customer is learnt
-			frappe.db.commit()  # nosemgrep
+			# a background job's page of work stands on its own; a rerun resumes after it
+			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 			result["backfilled"] += visits.PAGE
 		return  # the next run counts the months, with its whole time for it
 	since = get_datetime(state(SYNCED_TO)) - OVERLAP
@@ -154,7 +160,8 @@ def _keep_up(deadline: float, result: dict) -> None:
 		change = visits.rebuild(changed[start : start + visits.PAGE])
 		if not anew:
 			add_visit_change(change)  # in the same transaction as the visits it counts
-		frappe.db.commit()  # nosemgrep
+		# a background job's page of work stands on its own; a rerun resumes after it
+		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 		result["rebuilt"] = min(start + visits.PAGE, len(changed))
 	if anew:
 		enqueue_recount()  # minutes at a chain's size: in a long job of its own, under the same lock
@@ -164,7 +171,8 @@ def _keep_up(deadline: float, result: dict) -> None:
 		recount([], outreach_months)
 		result["months"] = len(outreach_months)
 	set_state(SYNCED_TO, str(started))
-	frappe.db.commit()  # nosemgrep
+	# a background job's page of work stands on its own; a rerun resumes after it
+	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	result["done"] = True
 
 
@@ -180,7 +188,8 @@ def recount_daily() -> bool:
 	with _Lock() as held:
 		if held and state(BACKFILL_AFTER) is None and state(SYNCED_TO):
 			recount_everything()
-			frappe.db.commit()  # nosemgrep
+			# a background job's page of work stands on its own; a rerun resumes after it
+			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 			return True
 	return False
 
@@ -191,11 +200,13 @@ def rebuild_everything(page: int = visits.PAGE) -> None:
 	started, after = now_datetime(), ""
 	while after is not None:
 		after = visits.backfill_page(after, page)
-		frappe.db.commit()  # nosemgrep
+		# a background job's page of work stands on its own; a rerun resumes after it
+		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	recount_everything()
 	set_state(BACKFILL_AFTER, None)
 	set_state(SYNCED_TO, str(started))
-	frappe.db.commit()  # nosemgrep
+	# a background job's page of work stands on its own; a rerun resumes after it
+	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 
 
 def status() -> dict:
