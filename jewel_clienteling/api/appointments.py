@@ -66,4 +66,12 @@ def today(associate: str | None = None, day: str | None = None) -> list[dict]:
 	frappe.has_permission("Appointment", "read", throw=True)
 	if not is_manager():
 		associate = frappe.session.user
+	if day:
+		try:
+			parsed = frappe.utils.getdate(day)
+		except Exception:
+			parsed = None
+		if not parsed:
+			frappe.throw(_("{0} is not a day. Choose one from the calendar.").format(day))
+		day = parsed
 	return appointments.for_day(associate, day)
