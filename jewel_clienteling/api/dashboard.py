@@ -11,7 +11,13 @@ MANAGERS = ("Clienteling Manager", "Sales Manager", "System Manager")
 
 
 def _card(value, fieldtype: str, route: list[str], route_options: dict | None = None) -> dict:
-	return {"value": value, "fieldtype": fieldtype, "route": route, "route_options": route_options or {}}
+	# a figure with nothing to count yet shows 0: Frappe's number card cannot draw an empty value
+	return {
+		"value": 0 if value is None else value,
+		"fieldtype": fieldtype,
+		"route": route,
+		"route_options": route_options or {},
+	}
 
 
 @frappe.whitelist(methods=["GET", "POST"])
