@@ -7,6 +7,7 @@ from frappe.utils import add_to_date, cint, now_datetime
 from jewel_clienteling.services import (
 	appointments,
 	channels,
+	history,
 	impact_upkeep,
 	loyalty,
 	outreach_lifecycle,
@@ -38,6 +39,11 @@ def recount_impact():
 	"""Daily: count every month of the Clienteling Impact report anew (in a long job of its own)."""
 	if clienteling_settings.is_enabled():
 		impact_upkeep.enqueue_recount()
+
+
+def resume_learning_history():
+	"""Every 10 minutes: queue again a learning of past sales that was killed or whose job was lost."""
+	history.resume_if_stalled()
 
 
 def send_outreach():

@@ -71,7 +71,8 @@ def item_dimensions(item: ItemFacts, sources: Iterable[PreferenceSource]) -> dic
 			value = item.attributes.get(source.source_name)
 		else:
 			value = item.fields.get(source.source_name)
-		value = str(value).strip() if value not in (None, "") else ""
+		# spaces tidied as a stored Preference keeps them, so a learnt value compares equal to its row
+		value = " ".join(str(value).split()) if value not in (None, "") else ""
 		if value and value.casefold() not in ("all item groups", "none", "n/a"):
 			values[source.dimension] = value
 	return values
@@ -214,9 +215,10 @@ def infer_preferences(
 				scores[key] += weight
 			last_seen[key] = max(last_seen.get(key, line.posting_date), line.posting_date)
 		size_dim = size_dimension(line.dimensions.get("Category"))
-		if line.size and line.for_self and size_dim:
+		size = " ".join((line.size or "").split())
+		if size and line.for_self and size_dim:
 			# on the same day the later invoice tells, so the answer never depends on the lines' order
-			latest = (line.posting_date, line.invoice, line.size.strip())
+			latest = (line.posting_date, line.invoice, size)
 			if size_dim not in sizes or sizes[size_dim] < latest:
 				sizes[size_dim] = latest
 
