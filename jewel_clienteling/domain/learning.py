@@ -154,6 +154,7 @@ def learn_page(
 	lines_of: dict[str, list[LineRecord]] = defaultdict(list)
 	for line in lines:
 		lines_of[line.customer].append(line)
+	dimensions: dict[str, dict[str, str]] = {}  # what each item is, worked out once a page
 	return [
 		learn_customer(
 			current,
@@ -164,6 +165,7 @@ def learn_page(
 			occasions.get(current.customer, ()),
 			today,
 			rules,
+			dimensions=dimensions,
 		)
 		for current in customers
 	]
@@ -178,9 +180,11 @@ def learn_customer(
 	occasions: Sequence[ExistingOccasion],
 	today: date,
 	rules: LearningRules = LearningRules(),
+	*,
+	dimensions: dict[str, dict[str, str]] | None = None,
 ) -> Learnt:
 	"""One customer: her statistics, stage, RFM and tier; her home store; the occasions her sales
-	captured; the preferences her kept purchases say."""
+	captured; the preferences her kept purchases say. `dimensions` caches what each item is."""
 	ordered = sorted(sales, key=lambda sale: (sale.posting_date, sale.name, sale.doctype))
 	learnt = Learnt(customer=current.customer, sales=ordered, tier_before=current.tier or "")
 	if current.erased:
@@ -227,7 +231,7 @@ def learn_customer(
 	}
 	_learn_occasions(learnt, kept, occasions, today)
 	inferred = infer_preferences(
-		purchase_lines(ordered, lines, items, rules.sources),
+		purchase_lines(ordered, lines, items, rules.sources, dimensions),
 		today,
 		half_life_days=rules.half_life_days,
 		min_score=rules.min_score,
@@ -270,8 +274,10 @@ def purchase_lines(
 	lines: Sequence[LineRecord],
 	items: Mapping[str, ItemFacts],
 	sources: Sequence[PreferenceSource],
+	dimensions: dict[str, dict[str, str]] | None = None,
 ) -> list[PurchaseLine]:
 	"""Her item rows with what each piece is (by the store's preference sources), in sale order."""
+	dimensions = {} if dimensions is None else dimensions
 	position = {(sale.doctype, sale.name): (index, sale) for index, sale in enumerate(sales)}
 	result = []
 	for line in sorted(
@@ -280,16 +286,19 @@ def purchase_lines(
 	):
 		sale = position[(line.doctype, line.parent)][1]
 		item = items.get(line.item_code) if line.item_code else None
-		dimensions = item_dimensions(item, sources) if item else {}
-		if item is None and line.item_group:
-			dimensions = {"Category": line.item_group}
+		if item is None:
+			told = {"Category": line.item_group} if line.item_group else {}
+		else:
+			told = dimensions.get(line.item_code)
+			if told is None:
+				told = dimensions[line.item_code] = item_dimensions(item, sources)
 		result.append(
 			PurchaseLine(
 				invoice=line.parent,
 				posting_date=sale.posting_date,
 				item_code=line.item_code or "",
 				qty=float(line.qty or 0),
-				dimensions=dimensions,
+				dimensions=told,
 				size=line.size,
 				for_self=sale.purchase_occasion in FOR_SELF,
 				return_against=sale.return_against if sale.is_return else None,

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.utils import getdate
+from frappe.utils import add_to_date, getdate, now_datetime
 
 from jewel_clienteling.domain.learning import LineRecord, SaleRecord
 from jewel_clienteling.domain.preferences import (
@@ -22,6 +22,8 @@ from jewel_clienteling.domain.preferences import (
 SALE_DOCTYPES = ("POS Invoice", "Sales Invoice")
 CAPTURE_FIELDS = ("jc_purchase_occasion", "jc_recipient_name", "jc_recipient_relation", "jc_occasion_date")
 MARK_CHUNK = 2000  # invoice names per UPDATE
+# how far back the sweep looks for sales whose customer was not refreshed (services/sync.py)
+SWEEP_LOOKBACK_DAYS = 7
 
 
 def sales_from(doctype: str):
@@ -63,10 +65,15 @@ def mark_learnt(customers: str | list[str], sales) -> None:
 	"""Note on each invoice which state of it her profile has now learnt from, in the refresh's own
 	transaction: the sales it read (submitted) and her cancelled ones. A sale that commits while
 	she is being refreshed is not among `sales`, so it stays unlearnt and the sweep finds it.
-	`customers` may be one or a page of them; `sales` are rows with `doctype` and `name`."""
+	`customers` may be one or a page of them; `sales` are rows with `doctype` and `name`.
+
+	Only invoices the sweep can still see (changed in its look-back) are marked: what is older is
+	never looked at again, and rewriting years of a chain's invoices would cost more than learning
+	them."""
 	customers = [customers] if isinstance(customers, str) else list(customers)
 	if not customers:
 		return
+	since = add_to_date(now_datetime(), days=-SWEEP_LOOKBACK_DAYS)
 	by_doctype = defaultdict(list)
 	for sale in sales:
 		by_doctype[sale.doctype].append(sale.name)
@@ -77,14 +84,21 @@ def mark_learnt(customers: str | list[str], sales) -> None:
 			(
 				frappe.qb.update(invoice)
 				.set(invoice.jc_profile_seen, 1)
-				.where(invoice.name.isin(names[start : start + MARK_CHUNK]) & (invoice.jc_profile_seen != 1))
+				.where(
+					invoice.name.isin(names[start : start + MARK_CHUNK])
+					& (invoice.modified >= since)
+					& (invoice.jc_profile_seen != 1)
+				)
 				.run()
 			)
 		(
 			frappe.qb.update(invoice)
 			.set(invoice.jc_profile_seen, 2)
 			.where(
-				invoice.customer.isin(customers) & (invoice.docstatus == 2) & (invoice.jc_profile_seen != 2)
+				invoice.customer.isin(customers)
+				& (invoice.docstatus == 2)
+				& (invoice.modified >= since)
+				& (invoice.jc_profile_seen != 2)
 			)
 			.run()
 		)
