@@ -2,7 +2,7 @@
 twice, in parallel, or after a missed day gives the same result."""
 
 import frappe
-from frappe.utils import add_to_date, cint, now_datetime
+from frappe.utils import add_to_date, cint, getdate, now_datetime, nowdate
 
 from jewel_clienteling.services import (
 	appointments,
@@ -109,7 +109,7 @@ def expire_points():
 
 def daily():
 	"""Lapse points, plan today's outreach (on the long queue), then re-age the profiles whose stage
-	or tier changes today. Each customer's refresh commits itself; Frappe's scheduler commits the rest
+	or tier changes today. Each page of due customers commits itself; Frappe's scheduler commits the rest
 	when the job returns."""
 	expire_points()
 	frappe.enqueue(
@@ -126,6 +126,10 @@ def daily():
 		due = [customer for customer in sync.customers_due() if customer not in tried]
 		if not due:
 			break
-		for customer in due:
-			tried.add(customer)
-			sync.run_refresh(customer)
+		# after a store's history is learnt thousands come due on the same day: learn them a page
+		# at a time, as the history job does (one customer's trouble holds up nobody else)
+		for start in range(0, len(due), history.PAGE_SIZE):
+			page = due[start : start + history.PAGE_SIZE]
+			tried.update(page)
+			history.learn_page(page, getdate(nowdate()))
+			frappe.db.commit()  # nosemgrep: scheduler job, a page at a time

@@ -200,7 +200,7 @@ def _run(restart: bool, page_size: int, max_pages: int | None, today, echo) -> d
 		names = next_page(cursor, page_size, walk_in)
 		if not names:
 			break
-		changed, page_failed = _learn_page(names, getdate(today or nowdate()))
+		changed, page_failed = learn_page(names, getdate(today or nowdate()))
 		cursor, done, failed = names[-1], done + len(names), failed + page_failed
 		summary["first"] = summary["first"] or names[0]
 		summary["learnt"] += len(names)
@@ -210,7 +210,7 @@ def _run(restart: bool, page_size: int, max_pages: int | None, today, echo) -> d
 		elapsed = max(time.monotonic() - began, 1e-6)
 		rate = summary["learnt"] / elapsed
 		now = now_datetime()
-		expected_end = now + timedelta(seconds=max(total - done, 0) / rate)
+		expected_end = now + timedelta(seconds=(total - done) / rate) if total > done else None
 		_save(cursor=cursor, done=done, failed=failed, rate=rate, updated_on=now, expected_end=expected_end)
 		frappe.db.commit()  # nosemgrep: the page and its cursor, together
 		_tell(done, total, rate, expected_end, echo)
@@ -249,7 +249,7 @@ def next_page(after: str, page_size: int, walk_in: str | None = None) -> list[st
 	return [row[0] for row in query.run()]
 
 
-def _learn_page(names: list[str], today) -> tuple[int, int]:
+def learn_page(names: list[str], today) -> tuple[int, int]:
 	"""Learn a page; returns (profiles changed, customers not learnt). Should the page fail as a
 	whole (a lock wait, something no rule foresaw), it is learnt again one customer at a time, so
 	one customer's trouble holds up nobody else; hers is in the Error Log."""

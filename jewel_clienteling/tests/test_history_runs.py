@@ -11,8 +11,10 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, getdate, nowdate
 from frappe.utils.background_jobs import get_job
 
+from jewel_clienteling import tasks
 from jewel_clienteling.api import history as api
 from jewel_clienteling.services import history
 from jewel_clienteling.tests import fixtures as fx
@@ -171,3 +173,17 @@ class TestHistoryRuns(FrappeTestCase):
 		settings.flags.ignore_mandatory = True
 		settings.save()
 		self.assertEqual((history.state().status, history.state().done), (history.DONE, summary["learnt"]))
+
+	def test_the_daily_job_re_ages_due_profiles_a_page_at_a_time(self):
+		history.run(restart=True)
+		her = self.store.at_risk  # last bought 150 days ago
+		# as learnt a month ago, when she was still active and due to change today
+		frappe.db.set_value(
+			"Customer", her, {"jc_lifecycle_stage": "Active", "jc_profile_due_on": add_days(nowdate(), -1)}
+		)
+		frappe.db.commit()  # nosemgrep
+		self.addCleanup(lambda: (job := get_job("jewel_clienteling:plan-outreach")) and job.delete())
+		tasks.daily()
+		stage, due_on = frappe.db.get_value("Customer", her, ["jc_lifecycle_stage", "jc_profile_due_on"])
+		self.assertEqual(stage, "At risk")
+		self.assertGreater(getdate(due_on), getdate(nowdate()))
