@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from jewel_clienteling.domain.loyalty import tier_for, tier_recheck_on
@@ -70,6 +70,7 @@ class SaleRecord:
 	recipient_name: str | None = None
 	recipient_relation: str | None = None
 	occasion_date: date | None = None
+	modified: datetime | None = None  # when the invoice last changed (submitted, cancelled)
 
 	@property
 	def key(self) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import frappe
 from frappe.query_builder import DocType
-from frappe.utils import add_to_date, getdate, now_datetime
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
 from jewel_clienteling.domain.learning import LineRecord, SaleRecord
 from jewel_clienteling.domain.preferences import (
@@ -76,6 +76,9 @@ def mark_learnt(customers: str | list[str], sales) -> None:
 	since = add_to_date(now_datetime(), days=-SWEEP_LOOKBACK_DAYS)
 	by_doctype = defaultdict(list)
 	for sale in sales:
+		modified = getattr(sale, "modified", None)
+		if modified and get_datetime(modified) < since:
+			continue  # read with its last change, and older than the sweep looks: nothing to mark
 		by_doctype[sale.doctype].append(sale.name)
 	for doctype in SALE_DOCTYPES:
 		invoice = DocType(doctype)
@@ -118,10 +121,22 @@ def page_sales(customers: list[str]) -> list[SaleRecord]:
 			invoice.return_against,
 			invoice.pos_profile,
 			invoice.owner,
+			invoice.modified,
 			*(invoice[field] for field in CAPTURE_FIELDS),
 		).where(invoice.customer.isin(customers) & (invoice.docstatus == 1))
 		for row in query.run():
-			customer, name, posting_date, amount, is_return, against, pos_profile, owner, *capture = row
+			(
+				customer,
+				name,
+				posting_date,
+				amount,
+				is_return,
+				against,
+				pos_profile,
+				owner,
+				modified,
+				*capture,
+			) = row
 			records.append(
 				SaleRecord(
 					doctype=doctype,
@@ -137,6 +152,7 @@ def page_sales(customers: list[str]) -> list[SaleRecord]:
 					recipient_name=capture[1],
 					recipient_relation=capture[2],
 					occasion_date=getdate(capture[3]) if capture[3] else None,
+					modified=modified,
 				)
 			)
 	return records
