@@ -4,6 +4,7 @@ import frappe
 from frappe import _
 
 from jewel_clienteling.services import history
+from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.roles import require_manager
 
 
@@ -12,6 +13,8 @@ def learn_history(restart: bool = False) -> dict:
 	"""Queue learning every customer's profile from her past sales (or go on with an unfinished run;
 	`restart` starts again from the first customer)."""
 	require_manager(_("Only a clienteling manager can start learning from past sales."))
+	if not clienteling_settings.is_enabled():
+		frappe.throw(_("Turn on Learn from Sales first: nothing is learnt while it is off."))
 	return _public(history.start(restart=bool(restart)))
 
 

@@ -184,6 +184,12 @@ def run(
 
 
 def _run(restart: bool, page_size: int, max_pages: int | None, today, echo) -> dict:
+	summary = {"status": RUNNING, "learnt": 0, "changed": 0, "failed": 0, "pages": 0, "first": None}
+	if not clienteling_settings.is_enabled():
+		# "Learn from Sales" is off: nothing is learnt, from the past or from today's sales
+		_save(status=PAUSED, updated_on=now_datetime(), expected_end=None)
+		frappe.db.commit()  # nosemgrep
+		return {**summary, "status": PAUSED}
 	current = state()
 	walk_in = clienteling_settings.walk_in_customer()
 	now = now_datetime()
@@ -193,7 +199,6 @@ def _run(restart: bool, page_size: int, max_pages: int | None, today, echo) -> d
 	total = count_customers(walk_in)
 	_save(status=RUNNING, total=total, updated_on=now, expected_end=None)
 	frappe.db.commit()  # nosemgrep: a background job owns its transactions; managers see it running
-	summary = {"status": RUNNING, "learnt": 0, "changed": 0, "failed": 0, "pages": 0, "first": None}
 	began = time.monotonic()
 	cursor, done, failed = current.cursor, current.done, current.failed
 	while True:

@@ -62,7 +62,7 @@ PREFERENCE_COLUMNS = (
 	*("purchases", "preference_key", "title"),
 )
 PREFERENCE_UPDATE = ("value", "score", "last_bought", "purchases", "title", "modified", "modified_by")
-COMMENT_COLUMNS = (*("comment_type", "comment_email", "reference_doctype", "reference_name", "content"),)
+COMMENT_COLUMNS = ("comment_type", "comment_email", "reference_doctype", "reference_name", "content")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from jewel_clienteling.api import history as api
 from jewel_clienteling.services import history
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests import history_store as past
-from jewel_clienteling.tests.utils import run_in_bench
+from jewel_clienteling.tests.utils import committed_settings, run_in_bench
 
 
 def run_queued_job(test) -> dict:
@@ -187,3 +187,10 @@ class TestHistoryRuns(FrappeTestCase):
 		stage, due_on = frappe.db.get_value("Customer", her, ["jc_lifecycle_stage", "jc_profile_due_on"])
 		self.assertEqual(stage, "At risk")
 		self.assertGreater(getdate(due_on), getdate(nowdate()))
+
+	def test_nothing_is_learnt_while_learning_from_sales_is_off(self):
+		old = committed_settings("Clienteling Settings", enabled=0)
+		self.addCleanup(committed_settings, "Clienteling Settings", **old)
+		self.assertEqual(history.run(restart=True)["status"], history.PAUSED)
+		self.assertFalse(any(learnt(name) for name in self.customers))
+		self.assertRaises(frappe.ValidationError, api.learn_history)
