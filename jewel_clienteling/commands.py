@@ -62,7 +62,8 @@ def learn_history(context, restart, page_size, max_pages, background):
 	def action(echo, **kwargs):
 		if background:
 			state = history.start(restart=restart, page_size=page_size)
-			frappe.db.commit()  # nosemgrep: the job is queued once this commits
+			# the job is queued once this commits
+			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 			echo("A run is going on already." if state["already_running"] else "Queued on the long queue.")
 			return
 		summary = history.run(restart=restart, page_size=page_size, max_pages=max_pages or None, echo=echo)
