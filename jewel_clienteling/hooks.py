@@ -113,6 +113,7 @@ scheduler_events = {
 		"*/10 * * * *": [
 			"jewel_clienteling.tasks.sweep_missed_sales",
 			"jewel_clienteling.tasks.keep_impact",
+			"jewel_clienteling.tasks.resume_learning_history",
 		],
 		"* * * * *": [
 			"jewel_clienteling.tasks.send_outreach",

@@ -2,11 +2,12 @@
 twice, in parallel, or after a missed day gives the same result."""
 
 import frappe
-from frappe.utils import add_to_date, cint, now_datetime
+from frappe.utils import add_to_date, cint, getdate, now_datetime, nowdate
 
 from jewel_clienteling.services import (
 	appointments,
 	channels,
+	history,
 	impact_upkeep,
 	loyalty,
 	outreach_lifecycle,
@@ -38,6 +39,11 @@ def recount_impact():
 	"""Daily: count every month of the Clienteling Impact report anew (in a long job of its own)."""
 	if clienteling_settings.is_enabled():
 		impact_upkeep.enqueue_recount()
+
+
+def resume_learning_history():
+	"""Every 10 minutes: queue again a learning of past sales that was killed or whose job was lost."""
+	history.resume_if_stalled()
 
 
 def send_outreach():
@@ -103,7 +109,7 @@ def expire_points():
 
 def daily():
 	"""Lapse points, plan today's outreach (on the long queue), then re-age the profiles whose stage
-	or tier changes today. Each customer's refresh commits itself; Frappe's scheduler commits the rest
+	or tier changes today. Each page of due customers commits itself; Frappe's scheduler commits the rest
 	when the job returns."""
 	expire_points()
 	frappe.enqueue(
@@ -120,6 +126,11 @@ def daily():
 		due = [customer for customer in sync.customers_due() if customer not in tried]
 		if not due:
 			break
-		for customer in due:
-			tried.add(customer)
-			sync.run_refresh(customer)
+		# after a store's history is learnt thousands come due on the same day: learn them a page
+		# at a time, as the history job does (one customer's trouble holds up nobody else)
+		for start in range(0, len(due), history.PAGE_SIZE):
+			page = due[start : start + history.PAGE_SIZE]
+			tried.update(page)
+			history.learn_page(page, getdate(nowdate()))
+			# scheduler job, a page at a time
+			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit

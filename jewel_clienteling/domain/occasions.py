@@ -10,6 +10,11 @@ FEB29_ON_FEB28 = "28 February"
 FEB29_ON_MAR1 = "1 March"
 FEB29_POLICIES = (FEB29_ON_FEB28, FEB29_ON_MAR1)
 
+CAPTURED_AT_SALE = "Captured at Sale"
+# an occasion's year, when given, lies between these: older is a typing slip, later is not yet planned
+EARLIEST_YEAR = 1900
+YEARS_AHEAD = 5
+
 OCCASION_TYPES = (
 	"Birthday",
 	"Anniversary",
@@ -60,6 +65,11 @@ def validate_day_month(day: int, month: int, year: int | None = None) -> None:
 		raise InvalidOccasionDate("day")
 	if year and day > calendar.monthrange(year, month)[1]:
 		raise InvalidOccasionDate("date")
+
+
+def year_is_plausible(year: int | None, today: date) -> bool:
+	"""A year nobody could mean for an occasion (1850, 20250) is refused; no year at all is fine."""
+	return not year or EARLIEST_YEAR <= year <= today.year + YEARS_AHEAD
 
 
 def occurrence_in_year(day: int, month: int, year: int, feb29_policy: str = FEB29_ON_FEB28) -> date:

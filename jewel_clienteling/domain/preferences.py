@@ -71,7 +71,8 @@ def item_dimensions(item: ItemFacts, sources: Iterable[PreferenceSource]) -> dic
 			value = item.attributes.get(source.source_name)
 		else:
 			value = item.fields.get(source.source_name)
-		value = str(value).strip() if value not in (None, "") else ""
+		# spaces tidied as a stored Preference keeps them, so a learnt value compares equal to its row
+		value = " ".join(str(value).split()) if value not in (None, "") else ""
 		if value and value.casefold() not in ("all item groups", "none", "n/a"):
 			values[source.dimension] = value
 	return values
@@ -214,9 +215,10 @@ def infer_preferences(
 				scores[key] += weight
 			last_seen[key] = max(last_seen.get(key, line.posting_date), line.posting_date)
 		size_dim = size_dimension(line.dimensions.get("Category"))
-		if line.size and line.for_self and size_dim:
+		size = " ".join((line.size or "").split())
+		if size and line.for_self and size_dim:
 			# on the same day the later invoice tells, so the answer never depends on the lines' order
-			latest = (line.posting_date, line.invoice, line.size.strip())
+			latest = (line.posting_date, line.invoice, size)
 			if size_dim not in sizes or sizes[size_dim] < latest:
 				sizes[size_dim] = latest
 
@@ -274,19 +276,21 @@ def plan_preferences(
 
 	Stated rows are hers: never touched, and they block inference of the same key, and of any value
 	of a single-valued dimension she has stated (her ring size is what she says it is)."""
-	stated_keys = {row.key for row in existing if row.source == STATED}
+	keys = {id(row): row.key for row in existing}  # each key worked out once
+	stated_keys = {keys[id(row)] for row in existing if row.source == STATED}
 	stated_single = {
 		row.dimension for row in existing if row.source == STATED and row.dimension in SINGLE_VALUED
 	}
-	current = {row.key: row for row in existing if row.source == INFERRED}
+	current = {keys[id(row)]: row for row in existing if row.source == INFERRED}
 
 	plan = PreferencePlan()
 	wanted: set[str] = set()
 	for pref in inferred:
-		if pref.key in stated_keys or pref.dimension in stated_single or pref.key in wanted:
+		key = pref.key
+		if key in stated_keys or pref.dimension in stated_single or key in wanted:
 			continue
-		wanted.add(pref.key)
-		row = current.get(pref.key)
+		wanted.add(key)
+		row = current.get(key)
 		if row is None:
 			plan.insert.append(pref)
 		elif (row.value, row.score, row.last_seen, row.purchases) != (
@@ -300,6 +304,6 @@ def plan_preferences(
 	plan.delete = sorted(
 		row.name
 		for row in existing
-		if row.source == INFERRED and (row.key not in wanted or current[row.key] is not row)
+		if row.source == INFERRED and (keys[id(row)] not in wanted or current[keys[id(row)]] is not row)
 	)
 	return plan

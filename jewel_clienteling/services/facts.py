@@ -5,10 +5,13 @@ consolidation (`is_consolidated`): the POS Invoices it consolidates were counted
 """
 
 from collections import defaultdict
+from decimal import Decimal
 
 import frappe
 from frappe.query_builder import DocType
+from frappe.utils import add_to_date, get_datetime, getdate, now_datetime
 
+from jewel_clienteling.domain.learning import LineRecord, SaleRecord
 from jewel_clienteling.domain.preferences import (
 	SOURCE_ITEM_ATTRIBUTE,
 	SOURCE_ITEM_FIELD,
@@ -18,6 +21,9 @@ from jewel_clienteling.domain.preferences import (
 
 SALE_DOCTYPES = ("POS Invoice", "Sales Invoice")
 CAPTURE_FIELDS = ("jc_purchase_occasion", "jc_recipient_name", "jc_recipient_relation", "jc_occasion_date")
+MARK_CHUNK = 2000  # invoice names per UPDATE
+# how far back the sweep looks for sales whose customer was not refreshed (services/sync.py)
+SWEEP_LOOKBACK_DAYS = 7
 
 
 def sales_from(doctype: str):
@@ -55,47 +61,122 @@ def customer_sales(customer: str) -> list[frappe._dict]:
 	return rows
 
 
-def mark_learnt(customer: str, sales: list[frappe._dict]) -> None:
+def mark_learnt(customers: str | list[str], sales) -> None:
 	"""Note on each invoice which state of it her profile has now learnt from, in the refresh's own
 	transaction: the sales it read (submitted) and her cancelled ones. A sale that commits while
-	she is being refreshed is not among `sales`, so it stays unlearnt and the sweep finds it."""
+	she is being refreshed is not among `sales`, so it stays unlearnt and the sweep finds it.
+	`customers` may be one or a page of them; `sales` are rows with `doctype` and `name`.
+
+	Only invoices the sweep can still see (changed in its look-back) are marked: what is older is
+	never looked at again, and rewriting years of a chain's invoices would cost more than learning
+	them."""
+	customers = [customers] if isinstance(customers, str) else list(customers)
+	if not customers:
+		return
+	since = add_to_date(now_datetime(), days=-SWEEP_LOOKBACK_DAYS)
 	by_doctype = defaultdict(list)
 	for sale in sales:
+		modified = getattr(sale, "modified", None)
+		if modified and get_datetime(modified) < since:
+			continue  # read with its last change, and older than the sweep looks: nothing to mark
 		by_doctype[sale.doctype].append(sale.name)
 	for doctype in SALE_DOCTYPES:
 		invoice = DocType(doctype)
-		if by_doctype[doctype]:
+		names = by_doctype[doctype]
+		for start in range(0, len(names), MARK_CHUNK):
 			(
 				frappe.qb.update(invoice)
 				.set(invoice.jc_profile_seen, 1)
-				.where(invoice.name.isin(by_doctype[doctype]) & (invoice.jc_profile_seen != 1))
+				.where(
+					invoice.name.isin(names[start : start + MARK_CHUNK])
+					& (invoice.modified >= since)
+					& (invoice.jc_profile_seen != 1)
+				)
 				.run()
 			)
 		(
 			frappe.qb.update(invoice)
 			.set(invoice.jc_profile_seen, 2)
-			.where((invoice.customer == customer) & (invoice.docstatus == 2) & (invoice.jc_profile_seen != 2))
+			.where(
+				invoice.customer.isin(customers)
+				& (invoice.docstatus == 2)
+				& (invoice.modified >= since)
+				& (invoice.jc_profile_seen != 2)
+			)
 			.run()
 		)
 
 
-def sale_lines(sales: list[frappe._dict]) -> list[frappe._dict]:
-	"""The item rows of those sales, each with its invoice's doctype, date and return link."""
-	by_doctype = defaultdict(list)
-	for sale in sales:
-		by_doctype[sale.doctype].append(sale.name)
-	lines = []
-	for doctype, names in by_doctype.items():
+def page_sales(customers: list[str]) -> list[SaleRecord]:
+	"""Every sale and return of these customers, one query per invoice doctype."""
+	records = []
+	for doctype in SALE_DOCTYPES:
+		invoice, query = sales_from(doctype)
+		query = query.select(
+			invoice.customer,
+			invoice.name,
+			invoice.posting_date,
+			invoice.base_grand_total,
+			invoice.is_return,
+			invoice.return_against,
+			invoice.pos_profile,
+			invoice.owner,
+			invoice.modified,
+			*(invoice[field] for field in CAPTURE_FIELDS),
+		).where(invoice.customer.isin(customers) & (invoice.docstatus == 1))
+		for row in query.run():
+			(
+				customer,
+				name,
+				posting_date,
+				amount,
+				is_return,
+				against,
+				pos_profile,
+				owner,
+				modified,
+				*capture,
+			) = row
+			records.append(
+				SaleRecord(
+					doctype=doctype,
+					name=name,
+					customer=customer,
+					posting_date=getdate(posting_date),
+					amount=amount if amount is not None else Decimal(0),
+					is_return=bool(is_return),
+					return_against=against,
+					pos_profile=pos_profile,
+					owner=owner,
+					purchase_occasion=capture[0],
+					recipient_name=capture[1],
+					recipient_relation=capture[2],
+					occasion_date=getdate(capture[3]) if capture[3] else None,
+					modified=modified,
+				)
+			)
+	return records
+
+
+def page_lines(customers: list[str]) -> list[LineRecord]:
+	"""The item rows of those customers' sales and returns, one query per invoice doctype."""
+	records = []
+	for doctype in SALE_DOCTYPES:
+		invoice, query = sales_from(doctype)
 		row = DocType(f"{doctype} Item")
-		for line in (
-			frappe.qb.from_(row)
-			.select(row.parent, row.item_code, row.item_group, row.qty, row.jc_size)
-			.where(row.parent.isin(names) & (row.parenttype == doctype))
-			.run(as_dict=True)
-		):
-			line.doctype = doctype
-			lines.append(line)
-	return lines
+		query = (
+			query.join(row)
+			.on((row.parent == invoice.name) & (row.parenttype == doctype))
+			.select(
+				invoice.customer, row.parent, row.idx, row.item_code, row.item_group, row.qty, row.jc_size
+			)
+			.where(invoice.customer.isin(customers) & (invoice.docstatus == 1))
+		)
+		records.extend(
+			LineRecord(customer, doctype, parent, idx or 0, item_code, item_group, float(qty or 0), size)
+			for customer, parent, idx, item_code, item_group, qty, size in query.run()
+		)
+	return records
 
 
 def item_facts(item_codes: set[str], sources: tuple[PreferenceSource, ...]) -> dict[str, ItemFacts]:
@@ -139,29 +220,34 @@ def item_facts(item_codes: set[str], sources: tuple[PreferenceSource, ...]) -> d
 	}
 
 
-def served_by(sale: frappe._dict) -> str | None:
-	"""The user who served a sale: its first salesperson's user when the sales team names one with an
-	Employee login, else whoever made the invoice (not Administrator, who is no associate)."""
+def team_users(sales) -> dict[tuple[str, str], str]:
+	"""{(doctype, name): user} of the first salesperson with an Employee login on each of those
+	sales, in one query per invoice doctype."""
+	by_doctype = defaultdict(list)
+	for sale in sales:
+		by_doctype[sale.doctype].append(sale.name)
 	team = DocType("Sales Team")
 	person = DocType("Sales Person")
 	employee = DocType("Employee")
-	rows = (
-		frappe.qb.from_(team)
-		.join(person)
-		.on(person.name == team.sales_person)
-		.join(employee)
-		.on(employee.name == person.employee)
-		.select(employee.user_id)
-		.where(
-			(team.parent == sale.name)
-			& (team.parenttype == sale.doctype)
-			& employee.user_id.isnotnull()
-			& (employee.user_id != "")
+	users = {}
+	for doctype, names in by_doctype.items():
+		rows = (
+			frappe.qb.from_(team)
+			.join(person)
+			.on(person.name == team.sales_person)
+			.join(employee)
+			.on(employee.name == person.employee)
+			.select(team.parent, employee.user_id)
+			.where(
+				team.parent.isin(names)
+				& (team.parenttype == doctype)
+				& employee.user_id.isnotnull()
+				& (employee.user_id != "")
+			)
+			.orderby(team.parent)
+			.orderby(team.idx)
+			.run()
 		)
-		.orderby(team.idx)
-		.limit(1)
-		.run()
-	)
-	if rows:
-		return rows[0][0]
-	return sale.owner if sale.owner not in (None, "", "Administrator", "Guest") else None
+		for parent, user in rows:
+			users.setdefault((doctype, parent), user)
+	return users

@@ -16,7 +16,7 @@ from jewel_clienteling.services import facts, profile
 from jewel_clienteling.services import settings as clienteling_settings
 
 REFRESH_JOB = "jewel_clienteling.services.sync.run_refresh"
-SWEEP_LOOKBACK_DAYS = 7
+SWEEP_LOOKBACK_DAYS = facts.SWEEP_LOOKBACK_DAYS
 
 
 def logger():

@@ -105,6 +105,8 @@ METHODS = {
 	# merging is ERPNext's rename-merge of Customer: a manager who may also write and delete customers
 	"duplicates.merge": ("POST", {MANAGER}),
 	"duplicates.not_the_same": ("POST", MANAGERS),
+	"history.learn_history": ("POST", MANAGERS),
+	"history.progress": ("GET", MANAGERS),
 }
 
 
@@ -241,6 +243,8 @@ class TestPermissionMatrix(FrappeTestCase):
 			**{f"dashboard.{name}": {} for name in DASHBOARD},
 			"segments.preview": {"segment": segment.name},
 			"segments.make_campaign": {"segment": segment.name},
+			"history.learn_history": {},
+			"history.progress": {},
 			"walk_ins.record_walk_in": {
 				"visitor_name": "Matrix Walk-in",
 				"mobile": "98111 22334",

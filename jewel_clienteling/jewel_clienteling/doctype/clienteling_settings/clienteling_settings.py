@@ -29,6 +29,7 @@ class ClientelingSettings(Document):
 		self.validate_preference_sources()
 		self.validate_lead_days()
 		self.validate_loyalty()
+		self.keep_history_progress()
 		self.default_region = (self.default_region or "IN").strip().upper()
 
 	def on_update(self):
@@ -36,6 +37,13 @@ class ClientelingSettings(Document):
 		if before and (before.default_region or "IN").strip().upper() != self.default_region:
 			# numbers written without +country now mean another country's: their keys are made again
 			mobile_keys.refill_after_region_change()
+
+	def keep_history_progress(self):
+		"""Learning from past sales writes its own progress; a form saved meanwhile keeps it as stored."""
+		from jewel_clienteling.services.history import FIELDS
+
+		for fieldname in FIELDS:
+			self.set(fieldname, frappe.db.get_single_value(self.doctype, fieldname, cache=False))
 
 	def validate_lead_days(self):
 		rows = [(self.meta.get_label("occasion_lead_days"), self.occasion_lead_days)]

@@ -11,6 +11,7 @@ from jewel_clienteling.domain.occasions import (
 	next_occurrence,
 	occasion_key,
 	validate_day_month,
+	year_is_plausible,
 )
 from jewel_clienteling.services import imports
 from jewel_clienteling.services import settings as clienteling_settings
@@ -47,7 +48,7 @@ class Occasion(imports.SheetRow, Document):
 
 	def validate_date(self):
 		day, month, year = cint(self.day), cint(self.month), cint(self.year) or None
-		if year and not 1900 <= year <= getdate(nowdate()).year + 5:
+		if not year_is_plausible(year, getdate(nowdate())):
 			frappe.throw(_("The year {0} does not look right for an occasion.").format(year))
 		try:
 			validate_day_month(day, month, year)
@@ -86,8 +87,12 @@ class Occasion(imports.SheetRow, Document):
 		)
 
 	def make_title(self) -> str:
-		whose = self.person_name or self.customer_name or self.customer
-		return f"{whose} · {_(self.occasion_type)} · {cint(self.day)} {_(MONTH_NAMES[cint(self.month) - 1])}"
+		return occasion_title(
+			self.person_name or self.customer_name or self.customer,
+			self.occasion_type,
+			cint(self.day),
+			cint(self.month),
+		)
 
 	def validate_not_duplicate(self):
 		existing = frappe.db.get_value(
@@ -101,3 +106,8 @@ class Occasion(imports.SheetRow, Document):
 				frappe.DuplicateEntryError,
 				title=_("Already Recorded"),
 			)
+
+
+def occasion_title(whose: str, occasion_type: str, day: int, month: int) -> str:
+	"""How an occasion is listed: whose, what, when (also for occasions learnt in bulk)."""
+	return f"{whose} · {_(occasion_type)} · {day} {_(MONTH_NAMES[month - 1])}"

@@ -17,11 +17,11 @@ class Preference(imports.SheetRow, Document):
 		if not self.value:
 			frappe.throw(_("Say what the customer prefers: the value cannot be empty."))
 		self.preference_key = self.make_key()
-		self.title = f"{_(self.dimension)}: {self.value}" + (f" ({self.qualifier})" if self.qualifier else "")
+		self.title = preference_title(self.dimension, self.qualifier, self.value)
 		self.validate_not_duplicate()
 
 	def make_key(self) -> str:
-		return f"{self.customer}|{preference_key(self.dimension, self.qualifier, self.value)}"
+		return stored_key(self.customer, self.dimension, self.qualifier, self.value)
 
 	def validate_not_duplicate(self):
 		existing = frappe.db.get_value(
@@ -83,3 +83,12 @@ class Preference(imports.SheetRow, Document):
 		inferred.check_permission("write")
 		inferred.update({"source": STATED, "value": self.value, "notes": self.notes or inferred.notes})
 		inferred.save()
+
+
+def stored_key(customer: str, dimension: str, qualifier: str | None, value: str) -> str:
+	"""The unique key of her preference row (also for preferences learnt in bulk)."""
+	return f"{customer}|{preference_key(dimension, qualifier, value)}"
+
+
+def preference_title(dimension: str, qualifier: str | None, value: str) -> str:
+	return f"{_(dimension)}: {value}" + (f" ({qualifier})" if qualifier else "")
