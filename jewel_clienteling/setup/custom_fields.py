@@ -2,6 +2,7 @@
 after_migrate, removed (fields and columns) on uninstall."""
 
 from jewel_clienteling.setup.custom_fields_feedback import STORE_FIELDS
+from jewel_clienteling.setup.custom_fields_leads import LEAD_FIELDS
 from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
 from jewel_clienteling.setup.custom_fields_orders import ORDER_FIELDS, STAGE_FIELDS
 
@@ -301,6 +302,7 @@ ITEM_FIELDS = [
 
 CUSTOM_FIELDS = {
 	"Appointment": APPOINTMENT_FIELDS,
+	"Lead": LEAD_FIELDS,
 	"POS Profile": STORE_FIELDS,
 	("Quotation", "Sales Order"): ORDER_FIELDS,
 	"Sales Order": STAGE_FIELDS,
