@@ -17,7 +17,7 @@ from frappe.utils import cint, formatdate, getdate, nowdate
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_cadence
 from jewel_clienteling.domain import repairs as repair_rules
-from jewel_clienteling.services import occasions
+from jewel_clienteling.services import occasions, planner_backlog
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import Queue
 from jewel_clienteling.services.planner_occasions import festival_candidates, occasion_candidates
@@ -39,8 +39,10 @@ def plan(today=None, after_page: Callable[[Queue], None] | None = None) -> dict:
 	if not cint(settings.outreach_enabled):
 		occasions.advance_past_occurrences(today)
 		return {}
-	last = frappe.db.get_single_value(SETTINGS, "last_planned_on")
-	days = outreach_cadence.planning_days(getdate(last) if last else None, today)
+	last = clienteling_settings.stored_date("last_planned_on")
+	days = outreach_cadence.planning_days(last, today)
+	if days and cint(settings.lapsed_enabled):
+		planner_backlog.start_if_first_run(days[0], ever_planned=bool(last))
 	result = plan_days(days[0], days[-1], today, after_page) if days else {}
 	occasions.advance_past_occurrences(today)
 	frappe.db.set_single_value(SETTINGS, "last_planned_on", today)
@@ -87,7 +89,10 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 	if cint(settings.festival_campaigns_enabled):
 		producers.append(festival_candidates(first, last))
 	if cint(settings.lapsed_enabled):
-		producers.append(lapsed_candidates(first, last, clienteling_settings.lifecycle_rules(settings)))
+		lifecycle = clienteling_settings.lifecycle_rules(settings)
+		producers.append(lapsed_candidates(first, last, lifecycle))
+		# last: those lapsed before the app arrived, a few a day per associate
+		producers.append(planner_backlog.candidates(last, settings, lifecycle))
 	for producer in producers:
 		for page in producer:
 			queue.add(page)

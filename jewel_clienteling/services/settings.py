@@ -4,7 +4,7 @@ plain values domain/ rules take."""
 from decimal import Decimal
 
 import frappe
-from frappe.utils import cint, flt
+from frappe.utils import cint, flt, getdate
 
 from jewel_clienteling.domain.loyalty import (
 	BASIS_MAKING_CHARGE,
@@ -22,6 +22,14 @@ SETTINGS = "Clienteling Settings"
 
 def get_settings():
 	return frappe.get_cached_doc(SETTINGS)
+
+
+def stored_date(field: str):
+	"""A date kept on the settings, read past every cache; None when none is kept (Frappe's
+	get_single_value would read an empty date as today)."""
+	# get_single_value would turn an empty date into today's date; get_value reads what is stored
+	value = frappe.db.get_value(SETTINGS, SETTINGS, field)  # fmt: skip  # nosemgrep: frappe-semgrep-rules.rules.frappe-single-value-type-safety
+	return getdate(value) if value else None
 
 
 def is_enabled() -> bool:

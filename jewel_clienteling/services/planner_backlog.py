@@ -1,0 +1,139 @@
+"""Catching up on customers who were already lapsed when the app arrived.
+
+The planner asks a customer back once, on the day her last purchase becomes `lapsed_days` old. A
+store that installs the app with years of invoices has thousands whose day came before the app did:
+asking them all on the first morning would bury every associate. Instead each associate gets at most
+`lapsed_backlog_per_associate` of them a day, the most valuable first, and the rest follow day by day
+until none is left. The same once-per-lapse key as the daily win-back keeps each ask to one, so a
+rerun, a parallel run or a later regular win-back never repeats it.
+
+`lapsed_backlog_before` (on Clienteling Settings) is the day the catching up starts from: lapses
+before it are the backlog; from it on the daily planner covers them. It is set on the planner's first
+run, and cleared once nothing is left to catch up and the store's past has been learnt.
+"""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+import frappe
+from frappe.query_builder import DocType, Order
+from frappe.query_builder.functions import Cast_, Coalesce, Count
+from frappe.utils import cint, getdate
+from pypika import analytics
+from pypika.functions import NullIf
+
+from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_cadence
+from jewel_clienteling.services import history
+from jewel_clienteling.services import settings as clienteling_settings
+
+SETTINGS = "Clienteling Settings"
+BEFORE = "lapsed_backlog_before"
+
+
+def start_if_first_run(first: date, ever_planned: bool) -> None:
+	"""On the planner's very first run, everything lapsed before its first day is the backlog."""
+	if not ever_planned and not clienteling_settings.stored_date(BEFORE):
+		frappe.db.set_single_value(SETTINGS, BEFORE, first)
+
+
+def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules.Candidate]]:
+	"""Today's share of the backlog: per associate, what is left of the day's allowance, the most
+	valuable customers first. Ends the catching up when nothing is left."""
+	before = settings.get(BEFORE)
+	per_associate = cint(settings.lapsed_backlog_per_associate)
+	if not before or per_associate <= 0:
+		return
+	manager = settings.store_manager or None
+	rows = _most_valuable(getdate(before) - timedelta(days=lifecycle.lapsed_days), per_associate, manager)
+	if not rows:
+		if history.state().status not in (history.QUEUED, history.RUNNING, history.PAUSED):
+			frappe.db.set_single_value(SETTINGS, BEFORE, None)
+		return
+	left = _allowance_left(today, per_associate, manager)
+	page = []
+	for row in rows:
+		associate = row.associate or ""
+		if left.get(associate, per_associate) <= 0:
+			continue
+		left[associate] = left.get(associate, per_associate) - 1
+		last_purchase = getdate(row.jc_last_purchase_date)
+		page.append(
+			outreach_rules.Candidate(
+				customer=row.name,
+				reason=outreach_rules.LAPSED,
+				reference_doctype="Customer",
+				reference_name=row.name,
+				cycle=outreach_cadence.lapse_cycle(last_purchase),
+				due_date=today,
+				step=outreach_rules.LAPSED,
+				context={"last_purchase_date": last_purchase},
+			)
+		)
+	if page:
+		yield page
+
+
+def _associate(customer, manager):
+	"""Who makes the call, as outreach_rules.assignee decides it, in SQL."""
+	return Coalesce(
+		NullIf(customer.jc_preferred_associate, ""), NullIf(customer.jc_last_served_by, ""), manager or ""
+	)
+
+
+def _most_valuable(bought_before: date, per_associate: int, manager: str | None) -> list:
+	"""Per associate, the `per_associate` most valuable customers whose last purchase is before
+	`bought_before` and who were never asked back for it."""
+	customer = DocType("Customer")
+	outreach = DocType("Client Outreach")
+	associate = _associate(customer, manager)
+	rank = (
+		analytics.RowNumber()
+		.over(associate)
+		.orderby(customer.jc_lifetime_value, order=Order.desc)
+		.orderby(customer.name)
+	)
+	ranked = (
+		frappe.qb.from_(customer)
+		.left_join(outreach)
+		.on(
+			(outreach.customer == customer.name)
+			& (outreach.reason == outreach_rules.LAPSED)
+			& (outreach.cycle == Cast_(customer.jc_last_purchase_date, "varchar"))
+		)
+		.select(
+			customer.name,
+			customer.jc_last_purchase_date,
+			customer.jc_lifetime_value,
+			associate.as_("associate"),
+			rank.as_("position"),
+		)
+		.where(
+			(customer.jc_last_purchase_date < bought_before)
+			& (customer.disabled == 0)
+			& outreach.name.isnull()
+		)
+	)
+	query = (
+		frappe.qb.from_(ranked)
+		.select("*")
+		.where(ranked.position <= per_associate)
+		.orderby(ranked.jc_lifetime_value, order=Order.desc)
+		.orderby(ranked.name)
+	)
+	return query.run(as_dict=True)
+
+
+def _allowance_left(today: date, per_associate: int, manager: str | None) -> dict[str, int]:
+	"""What each associate still has of today's allowance: every win-back already due today counts,
+	the regular ones and those skipped for want of consent included, so a rerun of the day adds
+	nothing."""
+	outreach = DocType("Client Outreach")
+	rows = (
+		frappe.qb.from_(outreach)
+		.select(Coalesce(outreach.assigned_to, ""), Count("*"))
+		.where((outreach.reason == outreach_rules.LAPSED) & (outreach.due_date == today))
+		.groupby(Coalesce(outreach.assigned_to, ""))
+		.run()
+	)
+	return {associate: per_associate - cint(count) for associate, count in rows}
