@@ -12,6 +12,6 @@ def load(**kwargs) -> dict:
 
 
 def remove(**kwargs) -> dict:
-	from jewel_clienteling.demo.loader import remove as remove_demo
+	from jewel_clienteling.demo.removal import remove as remove_demo
 
 	return remove_demo(**kwargs)
