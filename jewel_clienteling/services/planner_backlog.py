@@ -19,8 +19,6 @@ import frappe
 from frappe.query_builder import DocType, Order
 from frappe.query_builder.functions import Cast_, Coalesce, Count
 from frappe.utils import cint, getdate
-from pypika import analytics
-from pypika.functions import NullIf
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_cadence
@@ -29,6 +27,10 @@ from jewel_clienteling.services import settings as clienteling_settings
 
 SETTINGS = "Clienteling Settings"
 BEFORE = "lapsed_backlog_before"
+PAGE = 2000
+# The most a day reads of the backlog: the most valuable fill the day's allowances long before it; an
+# associate whose customers all lie deeper waits until those above them have been asked
+SCAN = 20000
 
 
 def start_if_first_run(first: date, ever_planned: bool) -> None:
@@ -45,15 +47,13 @@ def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules
 	if not before or per_associate <= 0:
 		return
 	manager = settings.store_manager or None
-	rows = _most_valuable(getdate(before) - timedelta(days=lifecycle.lapsed_days), per_associate, manager)
-	if not rows:
-		if history.state().status not in (history.QUEUED, history.RUNNING, history.PAUSED):
-			frappe.db.set_single_value(SETTINGS, BEFORE, None)
-		return
-	left = _allowance_left(today, per_associate, manager)
-	page = []
-	for row in rows:
-		associate = row.associate or ""
+	left = _allowance_left(today, per_associate)
+	page, seen = [], 0
+	for row in _not_yet_asked(getdate(before) - timedelta(days=lifecycle.lapsed_days)):
+		seen += 1
+		if seen > SCAN:
+			break
+		associate = outreach_rules.assignee(row.jc_preferred_associate, row.jc_last_served_by, manager) or ""
 		if left.get(associate, per_associate) <= 0:
 			continue
 		left[associate] = left.get(associate, per_associate) - 1
@@ -70,30 +70,20 @@ def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules
 				context={"last_purchase_date": last_purchase},
 			)
 		)
-	if page:
-		yield page
+	if seen:
+		if page:
+			yield page
+	elif history.state().status not in (history.QUEUED, history.RUNNING, history.PAUSED):
+		frappe.db.set_single_value(SETTINGS, BEFORE, None)  # nobody is left, and nobody is to come
 
 
-def _associate(customer, manager):
-	"""Who makes the call, as outreach_rules.assignee decides it, in SQL."""
-	return Coalesce(
-		NullIf(customer.jc_preferred_associate, ""), NullIf(customer.jc_last_served_by, ""), manager or ""
-	)
-
-
-def _most_valuable(bought_before: date, per_associate: int, manager: str | None) -> list:
-	"""Per associate, the `per_associate` most valuable customers whose last purchase is before
-	`bought_before` and who were never asked back for it."""
+def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
+	"""Customers whose last purchase is before `bought_before` and who were never asked back for it,
+	the most valuable first: pages read down the lifetime value's index, so a day's share costs what
+	it reads, not the size of the backlog."""
 	customer = DocType("Customer")
 	outreach = DocType("Client Outreach")
-	associate = _associate(customer, manager)
-	rank = (
-		analytics.RowNumber()
-		.over(associate)
-		.orderby(customer.jc_lifetime_value, order=Order.desc)
-		.orderby(customer.name)
-	)
-	ranked = (
+	query = (
 		frappe.qb.from_(customer)
 		.left_join(outreach)
 		.on(
@@ -103,28 +93,37 @@ def _most_valuable(bought_before: date, per_associate: int, manager: str | None)
 		)
 		.select(
 			customer.name,
-			customer.jc_last_purchase_date,
 			customer.jc_lifetime_value,
-			associate.as_("associate"),
-			rank.as_("position"),
+			customer.jc_last_purchase_date,
+			customer.jc_preferred_associate,
+			customer.jc_last_served_by,
 		)
 		.where(
 			(customer.jc_last_purchase_date < bought_before)
 			& (customer.disabled == 0)
 			& outreach.name.isnull()
 		)
+		.orderby(customer.jc_lifetime_value, order=Order.desc)
+		.orderby(customer.name)
+		.limit(PAGE)
 	)
-	query = (
-		frappe.qb.from_(ranked)
-		.select("*")
-		.where(ranked.position <= per_associate)
-		.orderby(ranked.jc_lifetime_value, order=Order.desc)
-		.orderby(ranked.name)
-	)
-	return query.run(as_dict=True)
+	after = None
+	while True:
+		page_query = query
+		if after is not None:
+			value, name = after
+			page_query = query.where(
+				(customer.jc_lifetime_value < value)
+				| ((customer.jc_lifetime_value == value) & (customer.name > name))
+			)
+		rows = page_query.run(as_dict=True)
+		yield from rows
+		if len(rows) < PAGE:
+			return
+		after = (rows[-1].jc_lifetime_value, rows[-1].name)
 
 
-def _allowance_left(today: date, per_associate: int, manager: str | None) -> dict[str, int]:
+def _allowance_left(today: date, per_associate: int) -> dict[str, int]:
 	"""What each associate still has of today's allowance: every win-back already due today counts,
 	the regular ones and those skipped for want of consent included, so a rerun of the day adds
 	nothing."""

@@ -76,7 +76,7 @@ CUSTOMER_FIELDS = [
 	_ro("jc_visits", "Int", "Visits", "jc_last_purchase_date"),
 	_ro("jc_purchases", "Int", "Purchases", "jc_visits"),
 	{"fieldname": "jc_profile_column", "fieldtype": "Column Break", "insert_after": "jc_purchases"},
-	_ro("jc_lifetime_value", "Currency", "Lifetime Value", "jc_profile_column"),
+	_ro("jc_lifetime_value", "Currency", "Lifetime Value", "jc_profile_column", search_index=1),
 	_ro("jc_average_ticket", "Currency", "Average Ticket", "jc_lifetime_value"),
 	_ro(
 		"jc_lifecycle_stage",

@@ -137,3 +137,13 @@ class TestCatchingUpLapsedCustomers(FrappeTestCase):
 		committed_settings(SETTINGS, lapsed_backlog_per_associate=0)
 		planner.plan()
 		self.assertEqual(self.win_backs(), {})
+
+	def test_the_catching_up_ends_when_nobody_is_left_and_the_past_is_learnt(self):
+		# nobody on the site lapsed before 1990: the backlog is empty
+		committed_settings(
+			SETTINGS, lapsed_backlog_before="1990-01-01", last_planned_on=self.start - timedelta(days=1)
+		)
+		self.assertEqual(history.state().status, history.DONE)
+		planner.plan()
+		self.assertIsNone(frappe.db.get_value(SETTINGS, SETTINGS, "lapsed_backlog_before"))
+		self.assertEqual(self.win_backs(), {})
