@@ -105,5 +105,7 @@ def forget_account(app_name: str) -> None:
 	Link to a doctype that is gone would make the settings unsaveable)."""
 	if app_name != APP:
 		return
-	frappe.db.set_single_value(SETTINGS, {"use_whatsapp_account": 0, "whatsapp_account": None})
-	frappe.clear_document_cache(SETTINGS, SETTINGS)
+	chosen = [frappe.db.get_single_value(SETTINGS, f) for f in ("use_whatsapp_account", "whatsapp_account")]
+	if any(chosen):  # a store that never shared its number keeps its settings untouched
+		frappe.db.set_single_value(SETTINGS, {"use_whatsapp_account": 0, "whatsapp_account": None})
+		frappe.clear_document_cache(SETTINGS, SETTINGS)

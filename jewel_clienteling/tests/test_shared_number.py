@@ -92,7 +92,7 @@ class TestSharedNumber(FrappeTestCase):
 		frappe.db.rollback()
 		frappe.db.set_single_value(SETTINGS, {"use_whatsapp_account": 0, "whatsapp_account": None})
 		frappe.db.delete("WhatsApp Message", {"whatsapp_account": self.account})
-		frappe.db.delete("WhatsApp Account", self.account)
+		frappe.db.delete("WhatsApp Account", {"name": ("like", f"{self.account}%")})
 		frappe.db.commit()  # nosemgrep
 
 	def customer(self) -> tuple[str, str]:
@@ -233,9 +233,12 @@ class TestSharedNumber(FrappeTestCase):
 		make_role_users()
 		frappe.db.commit()  # nosemgrep: the requests run in their own transactions
 		other = frappe.get_doc(
-			{"doctype": "WhatsApp Account", "account_name": f"{self.account} B", "phone_id": "8888"}
+			{
+				"doctype": "WhatsApp Account",
+				"account_name": f"{self.account} B",
+				"phone_id": self.account[-6:],
+			}
 		).insert()
-		self.addCleanup(frappe.db.delete, "WhatsApp Account", other.name)
 		committed(frappe.db.set_single_value, SETTINGS, "use_whatsapp_account", 0)
 		for user, kept in (
 			(CLIENTELING_MANAGER_USER, (0, self.account)),
@@ -253,3 +256,27 @@ class TestSharedNumber(FrappeTestCase):
 				frappe.db.get_single_value(SETTINGS, f) for f in ("use_whatsapp_account", "whatsapp_account")
 			]
 			self.assertEqual(tuple(chosen), kept, user)
+
+	def test_frappe_whatsapp_leaving_hands_sending_back_to_our_own_settings(self):
+		for app in ("jewel_clienteling", "frappe_whatsapp"):  # as uninstall-app runs the hook, for any app
+			for hook in frappe.get_hooks("before_app_uninstall"):
+				frappe.get_attr(hook)(app)
+			chosen = [
+				frappe.db.get_single_value(SETTINGS, f) for f in ("use_whatsapp_account", "whatsapp_account")
+			]
+			expected = (1, self.account) if app == "jewel_clienteling" else (0, None)
+			self.assertEqual((chosen[0], chosen[1] or None), expected, app)
+		self.assertFalse(whatsapp.line(frappe.get_doc(SETTINGS)).account)
+
+	def test_erasing_her_data_deletes_what_we_wrote_into_their_messages(self):
+		from jewel_clienteling.services import privacy
+
+		customer, phone = self.customer()
+		plan_outreach(customer, context={"occasion_type": "Birthday"})
+		whatsapp.drain(max_seconds=10)
+		frappe.db.rollback()
+		ours = {"to": phone.lstrip("+"), "reference_doctype": "Client Outreach"}
+		self.assertEqual(frappe.db.count("WhatsApp Message", ours), 1)
+		summary = privacy.erase(customer)
+		self.assertEqual(summary["shared_number_messages_deleted"], 1)
+		self.assertEqual(frappe.db.count("WhatsApp Message", ours), 0)
