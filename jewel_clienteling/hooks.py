@@ -14,6 +14,8 @@ before_install = "jewel_clienteling.setup.install.before_install"
 after_install = "jewel_clienteling.setup.install.after_install"
 after_migrate = "jewel_clienteling.setup.install.after_migrate"
 before_uninstall = "jewel_clienteling.setup.install.before_uninstall"
+# frappe_whatsapp leaving the site: sending goes back to this app's own WhatsApp settings
+before_app_uninstall = "jewel_clienteling.services.shared_number.forget_account"
 
 # Tests: complete ERPNext's setup wizard on a fresh site and make our fixtures
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
@@ -106,6 +108,9 @@ doc_events = {
 		"validate": "jewel_clienteling.overrides.contact.validate",
 		"on_update": "jewel_clienteling.overrides.contact.on_update",
 	},
+	# frappe_whatsapp's doctype, when the store shares its number (services/shared_inbound.py); on a
+	# site without frappe_whatsapp this key names no doctype, and Frappe never looks it up
+	"WhatsApp Message": {"on_update": "jewel_clienteling.services.shared_inbound.on_message"},
 }
 
 scheduler_events = {
@@ -114,6 +119,7 @@ scheduler_events = {
 			"jewel_clienteling.tasks.sweep_missed_sales",
 			"jewel_clienteling.tasks.keep_impact",
 			"jewel_clienteling.tasks.resume_learning_history",
+			"jewel_clienteling.tasks.sweep_shared_number",
 		],
 		"* * * * *": [
 			"jewel_clienteling.tasks.send_outreach",

@@ -11,6 +11,7 @@ from jewel_clienteling.services import (
 	impact_upkeep,
 	loyalty,
 	outreach_lifecycle,
+	shared_inbound,
 	sync,
 	webhook_intake,
 	whatsapp,
@@ -93,6 +94,12 @@ def sweep_webhook_events():
 	"""Every minute: apply the webhook events no job took (a lost job, a failure whose wait is over),
 	and forget processed ones after a week."""
 	webhook_intake.sweep()
+
+
+def sweep_shared_number():
+	"""Every 10 minutes, when the store shares frappe_whatsapp's number: hand the webhook intake what
+	frappe_whatsapp kept that the intake does not hold yet."""
+	shared_inbound.sweep()
 
 
 def outreach_queue() -> str:

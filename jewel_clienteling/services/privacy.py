@@ -21,7 +21,7 @@ from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates, webhook_intake
+from jewel_clienteling.services import duplicates, shared_number, webhook_intake
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -165,6 +165,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	summary["sms_logs_redacted"] = _scrub_sms_log(phones)
 	summary["webhook_events_deleted"] = webhook_intake.forget(phones)
 	summary["emails_withdrawn"] = _withdraw_emails(outreach)
+	summary["shared_number_messages_deleted"] = shared_number.forget(outreach)
 	_audit("Erasure", customer, request_reference, summary)
 	return summary
 

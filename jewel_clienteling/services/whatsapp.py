@@ -19,7 +19,7 @@ from urllib3.util.retry import Retry
 
 from jewel_clienteling.domain import messaging as rules
 from jewel_clienteling.domain import rendering as text
-from jewel_clienteling.services import claims
+from jewel_clienteling.services import claims, shared_number
 from jewel_clienteling.services.rendering import log_broken
 
 SETTINGS = "Clienteling WhatsApp Settings"
@@ -48,7 +48,24 @@ def app_secret(config=None) -> str:
 
 def is_enabled() -> bool:
 	doc = settings()
-	return bool(cint(doc.enabled) and doc.phone_number_id)
+	return bool(cint(doc.enabled) and (shared_number.account(doc) or doc.phone_number_id))
+
+
+def line(config) -> shared_number.Line:
+	"""Where this drain sends: frappe_whatsapp's account when the store shares its number, else our
+	own settings. Read once per drain (kept on the drain's own settings doc)."""
+	if "jc_line" not in config.flags:
+		name = shared_number.account(config)
+		config.flags.jc_line = (
+			shared_number.account_line(name)
+			if name
+			else shared_number.Line(
+				url=messages_url(config),
+				token=config.get_password("access_token", raise_exception=False) or "",
+				phone_id=config.phone_number_id,
+			)
+		)
+	return config.flags.jc_line
 
 
 def messages_url(doc=None) -> str:
@@ -231,13 +248,15 @@ def send_one(row, config, templates, session) -> str:
 		return claims.finish(row, "Failed", _("Not sendable: {0}").format(error), code=error.reason)
 	if not recipient_is_free(to, flt(config.recipient_gap_seconds) or 6):
 		return claims.release(row, "deferred", seconds=flt(config.recipient_gap_seconds) or 6)
-	wait_for_slot(
-		config.phone_number_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND
-	)
+	sender = line(config)
+	wait_for_slot(sender.phone_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND)
 	response = _post(session, config, payload)
 	attempts = cint(row.attempts) + 1
 	if response.ok:
-		return claims.sent(row, attempts, wa_message_id=response.message_id)
+		outcome = claims.sent(row, attempts, wa_message_id=response.message_id)
+		if sender.account:
+			shared_number.record_sent(row, payload, response.message_id, sender.account)
+		return outcome
 	outcome = response.outcome
 	if outcome.reason != "pair_rate":
 		frappe.cache.delete(frappe.cache.make_key(f"jc:wa:to:{to}"))  # nothing reached her
@@ -253,16 +272,12 @@ def send_one(row, config, templates, session) -> str:
 
 
 def _post(session, config, payload) -> rules.SendResult:
-	token = config.__dict__.get("_jc_token")
-	if token is None:
-		token = config.__dict__["_jc_token"] = (
-			config.get_password("access_token", raise_exception=False) or ""
-		)
+	sender = line(config)
 	try:
 		reply = session.post(
-			messages_url(config),
+			sender.url,
 			json=payload,
-			headers={"Authorization": f"Bearer {token}"},
+			headers={"Authorization": f"Bearer {sender.token}"},
 			timeout=cint(config.timeout_seconds) or 10,
 		)
 	except requests.RequestException:
