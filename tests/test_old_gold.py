@@ -69,3 +69,14 @@ def test_one_stock_item_per_metal_and_purity():
 def test_gold_bought_five_years_ago_counts_from_the_same_day():
 	assert og.gold_bought_before(date(2026, 11, 30)) == date(2021, 11, 30)
 	assert og.gold_bought_before(date(2028, 2, 29)) == date(2023, 2, 28)
+
+
+def test_gold_of_any_colour_is_gold():
+	assert [og.is_gold(m) for m in ("Gold", "Rose gold", "WHITE GOLD", "Platinum", "", None)] == [
+		True,
+		True,
+		True,
+		False,
+		False,
+		False,
+	]

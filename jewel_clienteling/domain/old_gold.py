@@ -139,6 +139,11 @@ def item_code(metal: str, purity: str) -> str:
 	return f"Old {metal} {label}"
 
 
+def is_gold(metal: str | None) -> bool:
+	"""Whether a sold piece's metal (as the Metal preference source reads it) is gold of any colour."""
+	return GOLD.casefold() in (metal or "").casefold()
+
+
 def gold_bought_before(today: date) -> date:
 	"""A purchase on or before this day is gold bought GOLD_AGE_YEARS or more years ago (29 February
 	counts from 28 February in a year without one)."""

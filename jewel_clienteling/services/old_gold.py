@@ -15,10 +15,13 @@ Cancelling the exchange cancels both entries, and ERPNext writes their reversals
 
 import frappe
 from frappe import _
+from frappe.query_builder import DocType
 from frappe.utils import flt, getdate
 
 from jewel_clienteling.domain import old_gold as og
-from jewel_clienteling.services import store_access
+from jewel_clienteling.domain.preferences import item_dimensions
+from jewel_clienteling.services import facts, store_access
+from jewel_clienteling.services import settings as clienteling_settings
 
 EXCHANGE = "Old Gold Exchange"
 SALES_INVOICE = "Sales Invoice"
@@ -235,6 +238,37 @@ def unbook(doc) -> None:
 			entry.flags.ignore_permissions = True
 			entry.flags.ignore_links = True
 			entry.cancel()
+
+
+# ---------------------------------------------------------------------------------------- segments
+
+
+def exchanged():
+	"""A sub-query of the customers who exchanged old gold (submitted, not cancelled)."""
+	exchange = DocType(EXCHANGE)
+	return frappe.qb.from_(exchange).select(exchange.customer).where(exchange.docstatus == 1)
+
+
+def gold_items(doctype: str, sold_by) -> list[str]:
+	"""The gold pieces among the items sold on `doctype` up to `sold_by`, gold as the Metal
+	preference source reads an item (an attribute, a field or the group, as the store set it)."""
+	line = DocType(f"{doctype} Item")
+	invoice = DocType(doctype)
+	codes = {
+		row[0]
+		for row in frappe.qb.from_(line)
+		.join(invoice)
+		.on(line.parent == invoice.name)
+		.select(line.item_code)
+		.distinct()
+		.where((invoice.docstatus == 1) & (invoice.posting_date <= sold_by) & line.item_code.isnotnull())
+		.run()
+	}
+	sources = tuple(s for s in clienteling_settings.preference_sources() if s.dimension == "Metal")
+	found = facts.item_facts(codes, sources)
+	return sorted(
+		code for code, item in found.items() if og.is_gold(item_dimensions(item, sources).get("Metal"))
+	)
 
 
 # ----------------------------------------------------------------------------------------- privacy

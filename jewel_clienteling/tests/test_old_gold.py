@@ -6,11 +6,14 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, nowdate
 
-from jewel_clienteling.services import privacy
+from jewel_clienteling.services import privacy, segments
 from jewel_clienteling.setup import old_gold as setup
+from jewel_clienteling.setup import segments as seeds
 from jewel_clienteling.tests import fixtures as fx
 
 RING = "JC-RING-GLD-22K-PLK"
+PLATINUM_RING = "JC-RING-PLT-950-DIA"
+SEGMENT = "Old gold to exchange"
 NECKLACE = "JC-NECK-GLD-22K-PLK"
 # 10.123 g net of 22K at 7,250.50 a gram of pure gold: 9.272 g fine, 67,227 (domain/old_gold.py)
 VALUE = 67227
@@ -220,3 +223,35 @@ class TestOldGoldExchange(FrappeTestCase):
 		self.assertEqual((flt(kept.value), kept.notes, kept.description), (VALUE, None, None))
 		self.assertFalse(frappe.db.exists("Old Gold Exchange Photo", {"parent": doc.name}))
 		self.assertEqual(frappe.db.get_value("Stock Entry", doc.stock_entry, "docstatus"), 1)
+
+	def test_the_segment_holds_who_exchanged_or_bought_gold_five_or_more_years_ago(self):
+		seeds.add_missing()
+		this_year = frappe.utils.getdate().year
+		for year in range(this_year - 7, this_year - 2):
+			if not frappe.db.exists("Fiscal Year", {"year_start_date": f"{year}-01-01"}):
+				frappe.get_doc(
+					{
+						"doctype": "Fiscal Year",
+						"year": str(year),
+						"year_start_date": f"{year}-01-01",
+						"year_end_date": f"{year}-12-31",
+					}
+				).insert()
+		six_years, four_years = fx.days_ago(6 * 365 + 2), fx.days_ago(4 * 365)
+		old_gold_buyer, recent_gold, old_platinum, exchanged, withdrew = (
+			fx.make_customer() for _ in range(5)
+		)
+		fx.make_sales_invoice(old_gold_buyer, [(RING, 40000)], posting_date=six_years)
+		fx.make_sales_invoice(recent_gold, [(RING, 40000)], posting_date=four_years)
+		fx.make_sales_invoice(old_platinum, [(PLATINUM_RING, 90000)], posting_date=six_years)
+		exchange(exchanged).insert().submit()
+		cancelled = exchange(withdrew).insert()
+		cancelled.submit()
+		cancelled.cancel()
+		everyone = {old_gold_buyer, recent_gold, old_platinum, exchanged, withdrew}
+		self.assertEqual(set(segments.members(SEGMENT)) & everyone, {old_gold_buyer, exchanged})
+		self.assertEqual(segments.count(SEGMENT), len(segments.members(SEGMENT)))
+		no = [{"criterion": SEGMENT, "operator": "is", "value": "No"}]
+		_customer, query = segments.customers(segments.rules_of(no))
+		others = {row[0] for row in query.select(_customer.name).run()} & everyone
+		self.assertEqual(others, {recent_gold, old_platinum, withdrew})
