@@ -6,6 +6,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import flt, nowdate
 
+from jewel_clienteling.domain.default_templates import TEMPLATES
+from jewel_clienteling.domain.outreach import OLD_GOLD_OFFER as OFFER
 from jewel_clienteling.services import privacy, segments
 from jewel_clienteling.setup import old_gold as setup
 from jewel_clienteling.setup import segments as seeds
@@ -255,3 +257,38 @@ class TestOldGoldExchange(FrappeTestCase):
 		_customer, query = segments.customers(segments.rules_of(no))
 		others = {row[0] for row in query.select(_customer.name).run()} & everyone
 		self.assertEqual(others, {recent_gold, old_platinum, withdrew})
+
+	def test_before_a_festival_those_with_old_gold_are_offered_an_exchange_through_the_queue(self):
+		from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
+		from jewel_clienteling.tests.test_outreach import customer, outreach, plan_today
+
+		for template in TEMPLATES:
+			if template["reason"] == OFFER and not frappe.db.exists(
+				"Outreach Template", template["template_name"]
+			):
+				frappe.get_doc({"doctype": "Outreach Template", **template}).insert()
+		today = frappe.utils.getdate()
+		festival = frappe.get_doc(
+			{
+				"doctype": "Festival",
+				"festival_name": f"JC Old Gold Festival {frappe.generate_hash(length=6)}",
+				"invite_days_before": 10,
+				"dates": [{"festival_date": frappe.utils.add_days(today, 10)}],
+			}
+		).insert()
+		# the planner commits page by page, so the festival would outlive the test's rollback
+		self.addCleanup(frappe.db.commit)
+		self.addCleanup(frappe.delete_doc, "Festival", festival.name, force=True, ignore_permissions=True)
+		exchanged, never = customer(), customer()
+		exchange(exchanged).insert().submit()
+
+		plan_today()
+
+		[offer] = outreach(exchanged, reason=OFFER, reference_name=festival.name)
+		self.assertEqual((offer.status, offer.purpose, offer.channel), ("Due", "Marketing", "WhatsApp"))
+		self.assertIn(festival.name, offer.message)
+		self.assertIn("old gold", offer.message)
+		self.assertEqual(outreach(never, reason=OFFER), [])
+		_columns, rows = outreach_results.execute({"from_date": today, "to_date": today})
+		[line] = [row for row in rows if row.group == OFFER]
+		self.assertGreaterEqual(line.planned, 1)
