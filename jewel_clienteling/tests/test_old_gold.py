@@ -292,3 +292,30 @@ class TestOldGoldExchange(FrappeTestCase):
 		_columns, rows = outreach_results.execute({"from_date": today, "to_date": today})
 		[line] = [row for row in rows if row.group == OFFER]
 		self.assertGreaterEqual(line.planned, 1)
+
+	def test_install_makes_what_is_missing_and_never_overwrites_a_stores_choice(self):
+		store_choice = frappe.get_doc(
+			{
+				"doctype": "Warehouse",
+				"warehouse_name": f"JC Melting {frappe.generate_hash(length=4)}",
+				"company": fx.company(),
+			}
+		).insert()
+		frappe.db.set_single_value("Clienteling Settings", "old_gold_warehouse", store_choice.name)
+		self.addCleanup(
+			frappe.db.set_single_value, "Clienteling Settings", "old_gold_warehouse", self.warehouse
+		)
+		frappe.db.set_value("Item", "Old Gold 22K", "description", "Our own words")
+		frappe.delete_doc("Item", "Old Gold 9K", force=True)
+		setup.add_missing()
+		setup.add_missing()
+		self.assertEqual(
+			frappe.db.get_single_value("Clienteling Settings", "old_gold_warehouse"), store_choice.name
+		)
+		self.assertEqual(frappe.db.get_value("Item", "Old Gold 22K", "description"), "Our own words")
+		self.assertTrue(frappe.db.exists("Item", "Old Gold 9K"))
+		self.assertEqual(frappe.db.count("Warehouse", {"warehouse_name": setup.WAREHOUSE}), 1)
+		self.assertEqual(frappe.db.count("Account", {"account_name": setup.ACCOUNT}), 1)
+		self.assertEqual(
+			frappe.db.get_single_value("Clienteling Settings", "old_gold_account"), self.clearing
+		)
