@@ -19,6 +19,33 @@ SEGMENT = "Old gold to exchange"
 NECKLACE = "JC-NECK-GLD-22K-PLK"
 # 10.123 g net of 22K at 7,250.50 a gram of pure gold: 9.272 g fine, 67,227 (domain/old_gold.py)
 VALUE = 67227
+TOTAL = 154500  # 150,000 and 3% GST
+
+
+def gst() -> list[dict]:
+	"""3% GST on the sale, as two halves on their own tax accounts (CGST and SGST)."""
+	company = fx.company()
+	abbr = frappe.get_cached_value("Company", company, "abbr")
+	parent = frappe.db.get_value(
+		"Account", {"company": company, "is_group": 1, "root_type": "Liability"}, order_by="lft desc"
+	)
+	heads = []
+	for label in ("JC CGST", "JC SGST"):
+		if not frappe.db.exists("Account", f"{label} - {abbr}"):
+			frappe.get_doc(
+				{
+					"doctype": "Account",
+					"account_name": label,
+					"company": company,
+					"parent_account": parent,
+					"account_type": "Tax",
+				}
+			).insert(ignore_permissions=True)
+		heads.append((f"{label} - {abbr}", f"{label[3:]} 1.5%"))
+	return [
+		{"charge_type": "On Net Total", "account_head": head, "rate": 1.5, "description": label}
+		for head, label in heads
+	]
 
 
 def exchange(customer: str, sale=None, sale_type="Sales Invoice", **fields):
@@ -80,7 +107,9 @@ class TestOldGoldExchange(FrappeTestCase):
 		self.her = fx.make_customer()
 
 	def test_against_a_sales_invoice_stock_comes_in_at_its_value_and_her_receivable_is_set_off(self):
-		sale = fx.make_sales_invoice(self.her, [(NECKLACE, 150000)])
+		# the new necklace at its full value, with 3% GST on all of it (1.5% CGST + 1.5% SGST)
+		sale = fx.make_sales_invoice(self.her, [(NECKLACE, 150000)], taxes=gst())
+		self.assertEqual(flt(sale.grand_total), TOTAL)
 		doc = exchange(self.her, sale.name).insert()
 		doc.submit()
 		self.assertEqual((doc.fineness, flt(doc.fine_weight, 3), flt(doc.value)), (916, 9.272, VALUE))
@@ -107,10 +136,15 @@ class TestOldGoldExchange(FrappeTestCase):
 		vouchers = [doc.stock_entry, doc.journal_entry]
 		self.assertEqual(balance(self.clearing, vouchers), 0)
 		self.assertEqual(
-			flt(frappe.db.get_value("Sales Invoice", sale.name, "outstanding_amount")), 150000 - VALUE
+			flt(frappe.db.get_value("Sales Invoice", sale.name, "outstanding_amount")), TOTAL - VALUE
 		)
-		# the sale keeps its full value (and the tax on it): the exchange pays, it does not discount
-		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", sale.name, "grand_total")), 150000)
+		# the sale keeps its full value and the tax on it: the exchange pays, it does not discount; and
+		# no GST is booked on the old gold (bought from an individual)
+		taxed = frappe.db.get_value("Sales Invoice", sale.name, ["grand_total", "total_taxes_and_charges"])
+		self.assertEqual(tuple(map(flt, taxed)), (TOTAL, 4500))
+		tax_accounts = {row["account_head"] for row in gst()}
+		self.assertFalse(tax_accounts & {row[0] for row in gl("Stock Entry", doc.stock_entry)})
+		self.assertFalse(tax_accounts & {row[0] for row in gl("Journal Entry", doc.journal_entry)})
 
 		doc.reload()
 		doc.cancel()
@@ -135,7 +169,7 @@ class TestOldGoldExchange(FrappeTestCase):
 		self.assertFalse(
 			frappe.db.exists("Stock Ledger Entry", {"voucher_no": doc.stock_entry, "is_cancelled": 0})
 		)
-		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", sale.name, "outstanding_amount")), 150000)
+		self.assertEqual(flt(frappe.db.get_value("Sales Invoice", sale.name, "outstanding_amount")), TOTAL)
 
 	def test_with_no_sale_yet_the_value_is_her_advance(self):
 		doc = exchange(self.her).insert()
