@@ -92,7 +92,7 @@ def check_sale(doc, submitting: bool) -> None:
 		frappe.throw(_("An exchange pays towards a sale, not a return or a cancelled invoice."))
 	if submitting and sale.docstatus != 1:
 		frappe.throw(_("Submit the sale before the exchange that pays towards it."))
-	if submitting and doc.sale_type == SALES_INVOICE and flt(doc.value) > flt(sale.outstanding_amount):
+	if submitting and not paid_at_counter(doc) and flt(doc.value) > flt(sale.outstanding_amount):
 		frappe.throw(
 			_("The sale has {0} left to pay, less than the exchange's {1}.").format(
 				frappe.format_value(sale.outstanding_amount, {"fieldtype": "Currency"}),
@@ -125,11 +125,20 @@ def book(doc) -> None:
 	if doc.sale:
 		check_sale(doc, submitting=True)
 	books = accounts(doc.company)
-	if doc.sale_type == POS_INVOICE:
+	counter = paid_at_counter(doc)
+	if counter:
 		check_paid_at_counter(doc, books.account)
 	doc.db_set("stock_entry", receive_stock(doc, books))
-	if doc.sale_type != POS_INVOICE:
+	if not counter:
 		doc.db_set("journal_entry", set_off(doc, books))
+
+
+def paid_at_counter(doc) -> bool:
+	"""A POS Invoice, or a Sales Invoice paid at a counter (is_pos, as POS Awesome makes them): its own
+	payment rows settle it."""
+	if not doc.sale:
+		return False
+	return doc.sale_type == POS_INVOICE or bool(frappe.db.get_value(SALES_INVOICE, doc.sale, "is_pos"))
 
 
 def receive_stock(doc, books) -> str:
@@ -212,20 +221,29 @@ def set_off(doc, books) -> str:
 
 
 def check_paid_at_counter(doc, account: str) -> None:
-	"""A POS Invoice is settled by its own payment: it must have taken the old gold (a payment on the
-	clearing account) for at least the exchange's value."""
+	"""A sale paid at the counter is settled by its own payment: it must have taken the old gold (a
+	payment on the clearing account) for at least this exchange's value, besides the other exchanges
+	already paying towards it."""
 	paid = sum(
-		flt(row.amount)
-		for row in frappe.get_all(
+		flt(amount)
+		for amount in frappe.get_all(
 			"Sales Invoice Payment",
-			filters={"parenttype": POS_INVOICE, "parent": doc.sale, "account": account},
-			fields=["amount"],
+			filters={"parenttype": doc.sale_type, "parent": doc.sale, "account": account},
+			pluck="amount",
 		)
 	)
-	if paid < flt(doc.value):
+	taken = sum(
+		flt(value)
+		for value in frappe.get_all(
+			EXCHANGE,
+			filters={"sale_type": doc.sale_type, "sale": doc.sale, "docstatus": 1, "name": ("!=", doc.name)},
+			pluck="value",
+		)
+	)
+	if paid - taken < flt(doc.value):
 		frappe.throw(
-			_("Take the old gold at the counter as the Old Gold payment of {0} ({1} taken so far).").format(
-				doc.sale, frappe.format_value(paid, {"fieldtype": "Currency"})
+			_("Take the old gold at the counter as the Old Gold payment of {0} ({1} left of it).").format(
+				doc.sale, frappe.format_value(max(paid - taken, 0), {"fieldtype": "Currency"})
 			)
 		)
 

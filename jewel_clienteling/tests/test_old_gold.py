@@ -216,6 +216,9 @@ class TestOldGoldExchange(FrappeTestCase):
 		# the stock is received; the POS payment (on the clearing account) is the set-off, no Journal Entry
 		self.assertFalse(doc.journal_entry)
 		self.assertEqual(gl("Stock Entry", doc.stock_entry)[0][1:3], (0, VALUE))
+		# the old gold payment is spent: a second exchange cannot pay with it again
+		with self.assertRaises(frappe.ValidationError):
+			exchange(self.her, sale.name, "POS Invoice").insert().submit()
 
 	def test_associates_of_another_store_neither_see_nor_write_it(self):
 		from jewel_clienteling.tests.test_permissions import other_counter
