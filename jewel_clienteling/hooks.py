@@ -65,6 +65,7 @@ _STORE_RECORDS = (
 	"Walk-in Visit",
 	"Catalogue Share",
 	"Customer Feedback",
+	"Old Gold Exchange",
 )
 permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"

@@ -108,6 +108,10 @@ def details(template: str) -> list[dict]:
 			}
 			for count in (1, 6)
 		],
+		"Old gold exchange offer": [
+			{"festival": festival, "festival_date": day}
+			for festival, day in (("Dhanteras", "6 November"), ("", ""))
+		],
 		"After her visit": [
 			{
 				"reason_not_bought": reason,
@@ -150,8 +154,8 @@ def message(template: dict, context: dict, associate: str, person: str, store: s
 	)
 
 
-def test_there_are_nineteen_defaults_each_with_its_details():
-	assert len(TEMPLATES) == 19
+def test_there_are_twenty_defaults_each_with_its_details():
+	assert len(TEMPLATES) == 20
 	assert all(details(template["template_name"]) for template in TEMPLATES)
 
 

@@ -136,6 +136,7 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Custom order update",
 		"Catalogue share",
 		"Referral ask",
+		"Old gold exchange offer",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -170,6 +171,7 @@ def test_occasion_over_cadence_over_lapsed():
 		"Custom order update": 0,
 		"Catalogue share": 15,
 		"Referral ask": 35,  # after her feedback is asked, before a thank-you
+		"Old gold exchange offer": 45,  # her own gold for the festival, before its general invitation
 	}
 	assert PRIORITY[OCCASION] < PRIORITY[POST_PURCHASE] < PRIORITY[LAPSED]
 

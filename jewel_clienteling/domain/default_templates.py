@@ -229,4 +229,16 @@ TEMPLATES = [
 			"{{ catalogue_link }} Tell " + ME + " which you would like to see." + SIGN_OFF
 		),
 	},
+	{
+		"template_name": "Old gold exchange offer",
+		"reason": "Old gold exchange offer",
+		"message": (
+			"Dear {{ first_name }}, {% if festival %}with {{ festival }} on {{ festival_date }}, {% endif %}"
+			"bring in any old gold you no longer wear: " + I + " will weigh and test it in front of you and "
+			"take it at the day's rate towards a new piece. Shall "
+			+ I
+			+ " keep some designs ready for you?"
+			+ SIGN_OFF
+		),
+	},
 ]

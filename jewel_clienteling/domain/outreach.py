@@ -51,23 +51,13 @@ APPOINTMENT_MISSED = "Appointment missed"
 CUSTOM_ORDER_UPDATE = "Custom order update"
 # Pieces an associate picked for her, as a catalogue link (domain/catalogue.py): an offer, marketing.
 CATALOGUE_SHARE = "Catalogue share"
+# Before a festival, to those with old gold to exchange (domain/old_gold.py): an offer, marketing.
+OLD_GOLD_OFFER = "Old gold exchange offer"
 REASONS = (
-	OCCASION,
-	POST_PURCHASE,
-	LAPSED,
-	REPAIR_READY,
-	REPAIR_UNCOLLECTED,
-	POINTS_EXPIRING,
-	REVIEW_REQUEST,
-	REFERRAL_THANKS,
-	CAMPAIGN,
-	WALK_IN_FOLLOW_UP,
-	APPOINTMENT_REMINDER,
-	APPOINTMENT_MISSED,
-	CUSTOM_ORDER_UPDATE,
-	CATALOGUE_SHARE,
-	REFERRAL_ASK,
-)
+	OCCASION, POST_PURCHASE, LAPSED, REPAIR_READY, REPAIR_UNCOLLECTED, POINTS_EXPIRING, REVIEW_REQUEST,
+	REFERRAL_THANKS, CAMPAIGN, WALK_IN_FOLLOW_UP, APPOINTMENT_REMINDER, APPOINTMENT_MISSED,
+	CUSTOM_ORDER_UPDATE, CATALOGUE_SHARE, REFERRAL_ASK, OLD_GOLD_OFFER,
+)  # fmt: skip
 
 MARKETING = "Marketing"
 UTILITY = "Utility"
@@ -106,6 +96,7 @@ PRIORITY = {
 	REVIEW_REQUEST: 30,
 	REFERRAL_ASK: 35,  # after her feedback is asked, before a thank-you
 	REFERRAL_THANKS: 40,
+	OLD_GOLD_OFFER: 45,  # her own gold, for the festival: before the festival's general invitation
 	CAMPAIGN: 50,
 	LAPSED: 60,
 }

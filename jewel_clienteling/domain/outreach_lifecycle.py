@@ -26,6 +26,7 @@ from jewel_clienteling.domain.outreach import (
 	MANUAL,
 	MARKETING,
 	OCCASION,
+	OLD_GOLD_OFFER,
 	POINTS_EXPIRING,
 	POST_PURCHASE,
 	PRIORITY,
@@ -109,6 +110,8 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	(CUSTOM_ORDER_UPDATE, ""): ShelfLife(7),
 	# pieces picked for her, behind a link that stops opening on its last day: until its eve
 	(CATALOGUE_SHARE, ""): ShelfLife(7, until_event=True),
+	# an exchange offer for a festival, like its invitation: until the festival's eve
+	(OLD_GOLD_OFFER, ""): ShelfLife(7, until_event=True),
 }
 DEFAULT_SHELF_LIFE = ShelfLife(14)
 

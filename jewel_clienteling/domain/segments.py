@@ -83,6 +83,8 @@ EMAIL_OPT_IN = "Email opt-in"
 DO_NOT_CONTACT = "Do not contact"
 HOME_STORE = "Home store"
 CUSTOMER_GROUP = "Customer group"
+# exchanged old gold before, or bought gold GOLD_AGE_YEARS or more years ago (domain/old_gold.py)
+OLD_GOLD = "Old gold to exchange"
 
 # what the qualifier names
 QUALIFIER_DIMENSION = "dimension"
@@ -167,6 +169,12 @@ CRITERIA: dict[str, Criterion] = {
 			HOME_STORE, (IS, IS_NOT), TEXT, description="The counter (POS Profile) she first bought at"
 		),
 		Criterion(CUSTOMER_GROUP, (IS, IS_NOT), TEXT, description="Its subgroups count too"),
+		Criterion(
+			OLD_GOLD,
+			(IS,),
+			YES_NO,
+			description="Yes: exchanged old gold before, or bought gold five or more years ago",
+		),
 	)
 }
 

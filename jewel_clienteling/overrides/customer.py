@@ -45,6 +45,9 @@ def dashboard(data: dict) -> dict:
 		}
 	)
 	data["transactions"].append(
-		{"label": _("Repairs and Points"), "items": ["Repair Ticket", "Loyalty Ledger"]}
+		{
+			"label": _("Repairs, Old Gold and Points"),
+			"items": ["Repair Ticket", "Old Gold Exchange", "Loyalty Ledger"],
+		}
 	)
 	return data

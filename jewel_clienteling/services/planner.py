@@ -20,7 +20,11 @@ from jewel_clienteling.domain import repairs as repair_rules
 from jewel_clienteling.services import occasions, planner_backlog
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import Queue
-from jewel_clienteling.services.planner_occasions import festival_candidates, occasion_candidates
+from jewel_clienteling.services.planner_occasions import (
+	festival_candidates,
+	occasion_candidates,
+	old_gold_offer_candidates,
+)
 from jewel_clienteling.services.planner_queries import pages
 from jewel_clienteling.services.planner_sales import (
 	ask_wedding_date_candidates,
@@ -88,6 +92,8 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 		producers.append(points_expiring_candidates(first, last, notice))
 	if cint(settings.festival_campaigns_enabled):
 		producers.append(festival_candidates(first, last))
+	if cint(settings.old_gold_offers_enabled):
+		producers.append(old_gold_offer_candidates(first, last))
 	if cint(settings.lapsed_enabled):
 		lifecycle = clienteling_settings.lifecycle_rules(settings)
 		producers.append(lapsed_candidates(first, last, lifecycle))

@@ -11,7 +11,8 @@ from frappe.utils import cint, formatdate, getdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_cadence
-from jewel_clienteling.services import facts, planner_queries
+from jewel_clienteling.domain import segments as segment_rules
+from jewel_clienteling.services import facts, planner_queries, segments
 from jewel_clienteling.services.planner_queries import pages, sales_between
 
 DEFAULT_LEADS = (42, 7, 0)
@@ -96,8 +97,8 @@ def _occasion_candidate(row, lead: int) -> outreach_rules.Candidate:
 	)
 
 
-def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules.Candidate]]:
-	"""Invite, before a festival, those who bought around the same festival in an earlier year."""
+def festival_dates() -> dict[str, list]:
+	"""Every enabled festival's dates, with its invitation's and purchase window's days, by festival."""
 	festival = DocType("Festival")
 	festival_date = DocType("Festival Date")
 	rows = (
@@ -117,7 +118,12 @@ def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules
 	by_festival: dict[str, list] = {}
 	for row in rows:
 		by_festival.setdefault(row.name, []).append(row)
-	for name, dates in by_festival.items():
+	return by_festival
+
+
+def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules.Candidate]]:
+	"""Invite, before a festival, those who bought around the same festival in an earlier year."""
+	for name, dates in festival_dates().items():
 		for row in dates:
 			when = getdate(row.festival_date)
 			due = when - timedelta(days=cint(row.invite_days_before))
@@ -148,4 +154,32 @@ def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules
 						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
 					)
 					for customer in ordered[start : start + planner_queries.PAGE]
+				]
+
+
+def old_gold_offer_candidates(first: date, last: date) -> Iterator[list[outreach_rules.Candidate]]:
+	"""Before a festival, as its invitation goes out, offer an exchange to those with old gold to
+	exchange (the segment rule: exchanged before, or bought gold five or more years ago)."""
+	rules = [segment_rules.parse_rule(segment_rules.OLD_GOLD, segment_rules.IS, segment_rules.YES)]
+	for name, dates in festival_dates().items():
+		for row in dates:
+			when = getdate(row.festival_date)
+			due = when - timedelta(days=cint(row.invite_days_before))
+			if not first <= due <= last:
+				continue
+			customer, query = segments.customers(rules, today=due)
+			for page in pages(query.select(customer.name), customer.name, customer.name):
+				yield [
+					outreach_rules.Candidate(
+						customer=row_.name,
+						reason=outreach_rules.OLD_GOLD_OFFER,
+						reference_doctype="Festival",
+						reference_name=name,
+						cycle=when.isoformat(),
+						due_date=due,
+						step=name,
+						event_date=when,
+						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
+					)
+					for row_ in page
 				]

@@ -21,7 +21,7 @@ from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates, shared_number, webhook_intake
+from jewel_clienteling.services import duplicates, old_gold, shared_number, webhook_intake
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -80,6 +80,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
 		"catalogue_shares": _rows("Catalogue Share", customer),
 		"feedback": _rows("Customer Feedback", customer),
+		"old_gold_exchanges": old_gold.export_rows(customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
 	}
@@ -156,6 +157,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	summary["catalogue_shares_deleted"] = len(shares)
 	summary["outreach_redacted"] = _redact_outreach(customer, outreach)
 	summary["repair_tickets_redacted"] = _blank("Repair Ticket", {"customer": customer}, REPAIR_REDACTED)
+	summary["old_gold_exchanges_redacted"] = old_gold.forget(customer)
 	for doctype in INVOICES:
 		summary[_key(doctype, "redacted")] = _blank(doctype, {"customer": customer}, INVOICE_REDACTED)
 	_forget_customer_history(customer)

@@ -8,8 +8,9 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, IfNull, Sum
 from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
+from jewel_clienteling.domain import old_gold as old_gold_rules
 from jewel_clienteling.domain import segments as seg
-from jewel_clienteling.services import store_access
+from jewel_clienteling.services import old_gold, store_access
 from jewel_clienteling.services.facts import SALE_DOCTYPES, sales_from
 
 SEGMENT = "Client Segment"
@@ -263,6 +264,30 @@ def _spent(customer, rule, today):
 	return customer.name.notin(spenders.having(total > amount))
 
 
+def _old_gold(customer, rule, today):
+	"""Exchanged old gold before (a submitted Old Gold Exchange), or kept a sale of a gold piece made
+	GOLD_AGE_YEARS or more years ago; gold as the Metal preference source reads the item."""
+	held = [customer.name.isin(old_gold.exchanged())]
+	cutoff = old_gold_rules.gold_bought_before(today)
+	for doctype in SALE_DOCTYPES:
+		invoice, query = _sales(doctype, today, None)
+		line = DocType(f"{doctype} Item")
+		held.append(
+			customer.name.isin(
+				query.join(line)
+				.on((line.parent == invoice.name) & (line.parenttype == doctype))
+				.select(invoice.customer)
+				.where(
+					(invoice.is_return == 0)
+					& (invoice.posting_date <= cutoff)
+					& line.item_code.isin(old_gold.gold_items(doctype, cutoff) or [""])
+				)
+			)
+		)
+	matched = held[0] | held[1] | held[2]
+	return matched if rule.flag else matched.negate()
+
+
 _CONDITIONS = {
 	seg.LIFECYCLE_STAGE: _names_field("jc_lifecycle_stage"),
 	seg.LOYALTY_TIER: _names_field("jc_loyalty_tier"),
@@ -279,6 +304,7 @@ _CONDITIONS = {
 	seg.DO_NOT_CONTACT: _flag("jc_do_not_contact"),
 	seg.HOME_STORE: _names_field("jc_home_store"),
 	seg.CUSTOMER_GROUP: _customer_group,
+	seg.OLD_GOLD: _old_gold,
 }
 
 

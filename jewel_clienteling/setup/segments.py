@@ -37,6 +37,10 @@ SEGMENTS = {
 			(seg.DO_NOT_CONTACT, seg.IS, seg.NO, "", None),
 		],
 	),
+	"Old gold to exchange": (
+		"Exchanged old gold before, or bought gold five or more years ago: ready for an exchange offer.",
+		[(seg.OLD_GOLD, seg.IS, seg.YES, "", None)],
+	),
 }
 
 

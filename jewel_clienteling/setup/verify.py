@@ -68,5 +68,8 @@ def missing_after_install() -> list[str]:
 			missing.append(f"Outreach Template {template['template_name']}")
 	if not frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		missing.append(f"Kanban Board {defaults.REPAIR_BOARD}")
+	for field in ("old_gold_item_group", "old_gold_warehouse", "old_gold_account"):
+		if not frappe.db.get_single_value("Clienteling Settings", field):
+			missing.append(f"Clienteling Settings {field}")
 	print(frappe.as_json(missing, indent=None))
 	return missing

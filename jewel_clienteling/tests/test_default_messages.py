@@ -45,6 +45,7 @@ DETAILS = {
 	"Appointment missed": {"appointment_day": "Tuesday 1 December"},
 	"Custom order update": {"order_stage": "Design approved", "order_piece": "", "order_promised_date": ""},
 	"Catalogue share": {"catalogue_link": "https://kanak.example/c?t=abc", "catalogue_pieces": 6},
+	"Old gold exchange offer": {"festival": "Dhanteras", "festival_date": "6 November"},
 }
 
 

@@ -60,6 +60,9 @@ POLICY = {
 	# what the Clienteling Impact report adds up, kept by the app: read by managers, never edited
 	"Clienteling Visit": ("", "r", "r"),
 	"Clienteling Impact Month": ("", "r", "r"),
+	# old gold taken at the counter: the associate records and submits it (the books follow); only a
+	# manager cancels, which reverses the books
+	"Old Gold Exchange": ("rwcs", "rwcds", "rwcds"),
 }
 PTYPES = {"r": "read", "w": "write", "c": "create", "d": "delete", "s": "submit"}
 

@@ -56,6 +56,7 @@ SECOND_AXIS = {
 	"Possible Duplicate Customer": ("Clienteling Manager", "a merge acts on its two customers", f"{HERE}.test_a_merge_acts_with_the_managers_own_rights_on_both_customers"),
 	"Catalogue Share": ("Sales User", "the page shows its pieces to whoever holds its signed link; the queue sends it with consent", "jewel_clienteling.tests.test_catalogue.TestCatalogue.test_the_page_shows_only_its_pieces_records_each_opening_and_closes_on_its_day"),
 	"Customer Feedback": ("Clienteling Manager", "a review given pays the review bonus, once", "jewel_clienteling.tests.test_feedback.TestReferralsAndFeedback.test_a_high_score_is_recorded_once_offered_the_review_link_and_earns_the_bonus_once"),
+	"Old Gold Exchange": ("Sales User", "its submit books stock and a journal entry; segments and the planner count it", "jewel_clienteling.tests.test_old_gold.TestOldGoldExchange.test_the_value_is_worked_out_on_the_site_never_taken_from_the_form"),
 }  # fmt: skip
 
 
