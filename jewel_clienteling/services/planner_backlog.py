@@ -42,14 +42,14 @@ def start_if_first_run(first: date, ever_planned: bool) -> None:
 def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules.Candidate]]:
 	"""Today's share of the backlog: per associate, what is left of the day's allowance, the most
 	valuable customers first. Ends the catching up when nothing is left."""
-	before = settings.get(BEFORE)
+	before = getdate(settings.get(BEFORE)) if settings.get(BEFORE) else None
 	per_associate = cint(settings.lapsed_backlog_per_associate)
 	if not before or per_associate <= 0:
 		return
 	manager = settings.store_manager or None
 	left = _allowance_left(today, per_associate)
 	page, seen = [], 0
-	for row in _not_yet_asked(getdate(before) - timedelta(days=lifecycle.lapsed_days)):
+	for row in _not_yet_asked(before - timedelta(days=lifecycle.lapsed_days)):
 		seen += 1
 		if seen > SCAN:
 			break

@@ -34,6 +34,10 @@ def before_tests():
 
 	erpnext_before_tests()
 	make_fixtures()
+	# the test site's customers come and go with each test: catching up on those already lapsed would
+	# plan win-backs into every other test's story; test_lapsed_backlog turns it on for itself
+	frappe.db.set_single_value("Clienteling Settings", "lapsed_backlog_per_associate", 0)
+	frappe.db.set_single_value("Clienteling Settings", "lapsed_backlog_before", None)
 	frappe.db.commit()  # nosemgrep: fixtures must outlive each test's rollback
 
 

@@ -170,7 +170,9 @@ def request(method: str, path: str, **kwargs):
 
 def committed_settings(doctype: str, **values) -> dict:
 	"""Set single values now, committed; returns the old ones for the cleanup."""
-	old = {field: frappe.db.get_single_value(doctype, field) for field in values}
+	# as stored (get_single_value would read an empty date back as today, or as 0001-01-01)
+	stored = frappe.db.get_singles_dict(doctype)
+	old = {field: stored.get(field) for field in values}
 	for field, value in values.items():
 		frappe.db.set_single_value(doctype, field, value)
 	frappe.clear_document_cache(doctype, doctype)
