@@ -21,7 +21,7 @@ from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates, old_gold, shared_number, webhook_intake
+from jewel_clienteling.services import duplicates, old_gold, privacy_leads, shared_number, webhook_intake
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -83,6 +83,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"old_gold_exchanges": old_gold.export_rows(customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
+		"leads": privacy_leads.export_for_customer(customer),
 	}
 	summary = {key: len(value) for key, value in data.items() if isinstance(value, list)}
 	_audit("Export", customer, request_reference, summary)
@@ -150,6 +151,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)
 	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
+	summary["leads_emptied"] = privacy_leads.erase_for_customer(customer)
 	shares = frappe.get_all("Catalogue Share", filters={"customer": customer}, pluck="name")
 	for child in ("Catalogue Share Item", "Catalogue Share View"):
 		frappe.db.delete(child, {"parent": ("in", shares or [""]), "parenttype": "Catalogue Share"})
