@@ -4,6 +4,8 @@ Pure rules and names, shared by the Lead fields, the inbox, the pipeline and the
 from datetime import date
 from decimal import Decimal
 
+from jewel_clienteling.domain import segments as seg
+
 # How far an enquiry has gone, in order. A lead is open until it is Won or Lost.
 STAGE_NEW = "New"
 STAGE_CONTACTED = "Contacted"
@@ -116,3 +118,32 @@ def budget_band(amount: Decimal | float | int | None) -> str | None:
 
 
 _BAND_LIMITS = (50_000, 100_000, 200_000, 500_000, 1_000_000)
+
+
+# --- leads in segments and campaigns -------------------------------------------------------------
+
+# What a segment's rule can ask of a lead, and the Lead field that answers: (criterion, dimension of a
+# preference rule or "") -> field. A segment holds a lead when every one of its rules is in here and
+# the lead answers yes; a rule about purchases, points or occasions asks what a lead does not have.
+LEAD_ANSWERS = {
+	(seg.WHATSAPP_OPT_IN, ""): "jc_whatsapp_opt_in",
+	(seg.DO_NOT_CONTACT, ""): "unsubscribed",
+	(seg.HOME_STORE, ""): "jc_store",
+	(seg.PREFERENCE, "Category"): "jc_category",
+	(seg.PREFERENCE, "Budget Band"): "jc_budget_band",
+}
+
+
+def lead_field(criterion: str, qualifiers: tuple[str, ...] = ()) -> str | None:
+	"""The Lead field that answers a segment rule, or None when a lead cannot answer it. A preference
+	rule is answered when it is about one dimension a lead records (Category, Budget Band)."""
+	if criterion == seg.PREFERENCE:
+		if len(qualifiers) != 1:
+			return None
+		return LEAD_ANSWERS.get((criterion, qualifiers[0]))
+	return LEAD_ANSWERS.get((criterion, ""))
+
+
+def may_message(opted_in: bool, unsubscribed: bool) -> bool:
+	"""A lead is written to only with consent she gave and recorded; none recorded is no consent."""
+	return bool(opted_in) and not unsubscribed
