@@ -100,7 +100,10 @@ doc_events = {
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
 	"Appointment": {"on_update": "jewel_clienteling.overrides.appointment.on_update"},
-	"Quotation": {"validate": "jewel_clienteling.overrides.custom_order.validate"},
+	"Quotation": {
+		"validate": "jewel_clienteling.overrides.custom_order.validate",
+		"on_submit": "jewel_clienteling.services.leads.estimate_sent",
+	},
 	"Sales Order": {
 		"validate": "jewel_clienteling.overrides.custom_order.validate",
 		"before_update_after_submit": "jewel_clienteling.overrides.custom_order.before_update_after_submit",

@@ -116,3 +116,10 @@ def test_budget_band_of_an_amount(amount, band):
 
 def test_every_stage_is_open_or_closed_and_only_won_and_lost_close():
 	assert [stage for stage in STAGES if not leads.is_open(stage)] == [STAGE_WON, STAGE_LOST]
+
+
+def test_an_estimate_moves_an_early_lead_to_estimate_sent_and_no_further_one_back():
+	for stage in (leads.STAGE_NEW, leads.STAGE_CONTACTED, leads.STAGE_VISITED, None):
+		assert leads.stage_after_estimate(stage) == STAGE_ESTIMATE_SENT
+	for stage in (STAGE_ESTIMATE_SENT, STAGE_FOLLOW_UP, STAGE_WON, STAGE_LOST):
+		assert leads.stage_after_estimate(stage) is None

@@ -92,6 +92,17 @@ def check_next_step(stage: str | None, action: str | None, on: date | None) -> t
 	return action, on
 
 
+# an estimate sent is followed up this many days later, unless a next step is already set
+ESTIMATE_FOLLOW_UP_DAYS = 3
+_BEFORE_ESTIMATE = frozenset({STAGE_NEW, STAGE_CONTACTED, STAGE_VISITED})
+
+
+def stage_after_estimate(stage: str | None) -> str | None:
+	"""The stage an estimate sent moves a lead to: Estimate Sent from an earlier open stage; None
+	(unchanged) when it is already further along or closed."""
+	return STAGE_ESTIMATE_SENT if (stage or STAGE_NEW) in _BEFORE_ESTIMATE else None
+
+
 def age_days(created: date, today: date) -> int:
 	"""Days since the enquiry came in."""
 	return max(0, (today - created).days)

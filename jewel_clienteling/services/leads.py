@@ -126,6 +126,24 @@ def mark_won(lead: str, won_by: str = rules.WON_EXPLICITLY) -> None:
 	doc.save(ignore_permissions=won_by == rules.WON_BY_SALE)
 
 
+def estimate_sent(quotation, method=None) -> None:
+	"""Quotation.on_submit: an estimate to a lead (ERPNext's Quotation to a Lead) moves it to Estimate
+	Sent, and its follow-up becomes the next step when it has none."""
+	if quotation.get("quotation_to") != LEAD or not quotation.get("party_name"):
+		return
+	doc = frappe.get_doc(LEAD, quotation.party_name)
+	stage = rules.stage_after_estimate(doc.jc_stage)
+	if not stage:
+		return
+	doc.jc_stage = stage
+	if not doc.jc_next_action_on:
+		doc.jc_next_action = _("Follow up on estimate {0}").format(quotation.name)
+		doc.jc_next_action_on = frappe.utils.add_days(
+			getdate(quotation.transaction_date or nowdate()), rules.ESTIMATE_FOLLOW_UP_DAYS
+		)
+	doc.save(ignore_permissions=True)  # the estimate was the user's to send: the lead follows it
+
+
 # --- the Today queue ----------------------------------------------------------------------------
 
 

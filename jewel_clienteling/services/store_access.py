@@ -101,8 +101,16 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	values = ", ".join(frappe.db.escape(store) for store in stores)
 	# Frappe takes this hook's answer only as SQL text; pypika's literals do not escape backslashes,
 	# so the values go through the driver's own escaping instead
+	nobody = f"{table}.`customer` is null"
+	if frappe.get_meta(doctype).has_field("lead"):
+		# a record about a lead who is no customer yet (a walk-in kept as a lead, her consent) follows
+		# the lead's store
+		nobody += (
+			f" and ({table}.`lead` is null or {table}.`lead` in (select `tabLead`.`name` from `tabLead` "  # noqa: S608
+			f"where ifnull(`tabLead`.`jc_store`, '') = '' or `tabLead`.`jc_store` in ({values})))"
+		)
 	return (
-		f"({table}.`customer` is null or {table}.`customer` in (select `tabCustomer`.`name` from "  # noqa: S608
+		f"(({nobody}) or {table}.`customer` in (select `tabCustomer`.`name` from "  # noqa: S608
 		f"`tabCustomer` where ifnull(`tabCustomer`.`jc_home_store`, '') = '' or "
 		f"`tabCustomer`.`jc_home_store` in ({values})))"
 	)
@@ -116,6 +124,9 @@ def has_permission(
 	stores = allowed_stores(user)
 	customer = doc.get("customer") if stores is not None else None
 	if not customer:
+		lead = doc.get("lead") if stores is not None else None
+		if lead and not sees_home_store(frappe.db.get_value("Lead", lead, "jc_store"), stores):
+			return False
 		return None
 	home = frappe.db.get_value("Customer", customer, "jc_home_store")
 	return None if sees_home_store(home, stores) else False

@@ -4,7 +4,7 @@ and her purchase winning the lead, her customer carrying over her visits, wishli
 referral, messages and appointments."""
 
 import frappe
-from erpnext.crm.doctype.lead.lead import make_customer
+from erpnext.crm.doctype.lead.lead import make_customer, make_quotation
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, now_datetime, nowdate
 
@@ -109,6 +109,21 @@ class TestLeadPipeline(FrappeTestCase):
 		frappe.db.set_value("Lead", lead, "creation", add_days(now_datetime(), -12), update_modified=False)
 		self.assertEqual(frappe.get_doc("Lead", lead).as_dict()["jc_age_days"], 12)
 		self.assertEqual(frappe.get_doc("Lead", make_lead()).as_dict()["jc_age_days"], 0)
+
+	def test_an_estimate_sent_to_her_moves_the_lead_and_sets_its_follow_up(self):
+		lead = make_lead(lead_owner=fx.ASSOCIATE, jc_stage=STAGE_VISITED)
+		quotation = make_quotation(lead)
+		quotation.update({"company": fx.company(), "transaction_date": nowdate()})
+		quotation.append("items", {"item_code": RING, "qty": 1, "rate": 180000})
+		quotation.insert(ignore_permissions=True)
+		self.assertEqual(frappe.db.get_value("Lead", lead, "jc_stage"), STAGE_VISITED)  # a draft is not sent
+		quotation.submit()
+		row = frappe.db.get_value(
+			"Lead", lead, ["jc_stage", "jc_next_action", "jc_next_action_on"], as_dict=True
+		)
+		self.assertEqual(row.jc_stage, "Estimate Sent")
+		self.assertIn(quotation.name, row.jc_next_action)
+		self.assertEqual(getdate(row.jc_next_action_on), getdate(add_days(nowdate(), 3)))
 
 
 class TestWalkInKeptAsLead(FrappeTestCase):

@@ -94,6 +94,22 @@ class TestLeadsInStores(FrappeTestCase):
 		self.assertEqual(frappe.db.get_value("Lead", result["lead"], "jc_store"), NORTH)
 		self.assertEqual(frappe.db.get_value("Lead", self.theirs, "jc_stage"), "New")  # untouched
 
+	def test_a_walk_in_kept_as_a_lead_and_her_consent_stay_in_her_store(self):
+		from jewel_clienteling.api.walk_ins import record_walk_in
+
+		frappe.set_user(self.east_associate)
+		visit = record_walk_in(
+			visitor_name="East Visitor", mobile=unique_mobile(), whatsapp_consent=True, keep_as_lead=True
+		)
+		consent = frappe.db.get_value("Consent Change", {"lead": visit["lead"]}, "name")
+		self.assertTrue(frappe.has_permission("Walk-in Visit", "read", doc=visit["visit"]))
+		for user, sees in ((self.north_associate, False), (self.east_associate, True), (MANAGER, True)):
+			frappe.set_user(user)
+			for doctype, name in (("Walk-in Visit", visit["visit"]), ("Consent Change", consent)):
+				with self.subTest(user=user, doctype=doctype):
+					self.assertEqual(bool(frappe.get_list(doctype, filters={"name": name})), sees)
+					self.assertEqual(bool(frappe.has_permission(doctype, "read", doc=name)), sees)
+
 	def test_an_associate_cannot_file_a_lead_in_another_store(self):
 		frappe.set_user(self.north_associate)
 		doc = frappe.get_doc("Lead", self.ours)
