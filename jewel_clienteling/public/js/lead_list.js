@@ -6,7 +6,8 @@
 	const open = (doc) => !["Won", "Lost"].includes(doc.jc_stage);
 	settings.formatters = Object.assign(settings.formatters || {}, {
 		jc_stage(value, df, doc) {
-			const days = frappe.datetime.get_day_diff(frappe.datetime.get_today(), doc.creation);
+			const created = (doc.creation || "").slice(0, 10); // the day it came in, as the form counts it
+			const days = frappe.datetime.get_day_diff(frappe.datetime.get_today(), created);
 			const age = open(doc) ? ` <span class="text-muted small">· ${__("{0} d", [days])}</span>` : "";
 			return `${frappe.utils.escape_html(__(value || "New"))}${age}`;
 		},
