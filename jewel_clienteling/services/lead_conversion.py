@@ -18,6 +18,7 @@ from jewel_clienteling.services.customer_lookup import open_leads
 from jewel_clienteling.services.facts import SALE_DOCTYPES
 
 MESSAGE = "Clienteling WhatsApp Message"
+CONVERSATION = "Clienteling Conversation"  # the inbox's (issue 20 item 2), when it is there
 CONSENT_FIELDS = ("jc_whatsapp_opt_in", "jc_whatsapp_opt_in_on", "jc_whatsapp_opt_in_via")
 
 
@@ -43,12 +44,12 @@ def won_by_sale(customer: str) -> list[str]:
 	row = frappe.db.get_value("Customer", customer, ["lead_name", mobile_keys.MOBILE_KEY], as_dict=True)
 	if not row:
 		return []
-	last_sale = _last_sale(customer)
-	if not last_sale:
-		return []
 	candidates = set(open_leads(row.get(mobile_keys.MOBILE_KEY), every_store=True))
 	if row.lead_name and rules.is_open(frappe.db.get_value("Lead", row.lead_name, "jc_stage")):
 		candidates.add(row.lead_name)
+	last_sale = _last_sale(customer) if candidates else None  # most refreshes stop at the indexed read
+	if not last_sale:
+		return []
 	won = []
 	for lead in sorted(candidates):
 		if getdate(frappe.db.get_value("Lead", lead, "creation")) <= last_sale:
@@ -85,6 +86,7 @@ def carry_over(lead: str, customer: str) -> dict:
 		"consent_changes": _set_customer("Consent Change", "lead", lead, customer),
 		"appointments": _appointments(lead, customer),
 		"messages": _messages(lead, values.get(mobile_keys.MOBILE_KEY), customer),
+		"conversations": _conversations(lead, customer),
 	}
 	current = frappe.db.get_value(
 		"Customer", customer, ["jc_referred_by", "jc_whatsapp_opt_in"], as_dict=True
@@ -130,6 +132,16 @@ def _visits(lead: str, customer: str) -> int:
 
 def _appointments(lead: str, customer: str) -> int:
 	return _set_customer("Appointment", "jc_lead", lead, customer, field="jc_customer")
+
+
+def _conversations(lead: str, customer: str) -> int:
+	"""Her WhatsApp conversation as a lead (the inbox's, where it is installed) is her customer's."""
+	if not frappe.db.exists("DocType", CONVERSATION):
+		return 0
+	meta = frappe.get_meta(CONVERSATION)
+	if not (meta.has_field("lead") and meta.has_field("customer")):
+		return 0
+	return _set_customer(CONVERSATION, "lead", lead, customer)
 
 
 def _messages(lead: str, number: str | None, customer: str) -> int:
