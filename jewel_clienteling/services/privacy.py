@@ -4,9 +4,8 @@ customer, and the erasure of the app's personal data about her.
 Erasure keeps what the law or the books need: her invoices (tax law keeps them for years), her
 Customer record that they point to, the Loyalty Ledger (it is money owed) and repair tickets (goods
 she entrusted). It keeps an anonymous audit that consent existed: her Consent Change rows lose her
-name and carry a keyed pseudonym instead. Everything else the app learnt or wrote about her goes.
-A walk-in has no User, so Frappe's user-keyed deletion request cannot reach her: this is keyed by
-Customer."""
+name and carry a keyed pseudonym instead. Everything else the app learnt or wrote about her goes (the
+lead she was too). A walk-in has no User, Frappe's deletion request cannot reach her: keyed by Customer."""
 
 import hashlib
 import hmac
@@ -151,7 +150,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)
 	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
-	summary["leads_emptied"] = privacy_leads.erase_for_customer(customer)
+	summary["leads_emptied"] = privacy_leads.erase_for_customer(customer)  # the lead she was
 	shares = frappe.get_all("Catalogue Share", filters={"customer": customer}, pluck="name")
 	for child in ("Catalogue Share Item", "Catalogue Share View"):
 		frappe.db.delete(child, {"parent": ("in", shares or [""]), "parenttype": "Catalogue Share"})
