@@ -25,7 +25,10 @@ doctype_js = {
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
 	"Sales Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
 	"POS Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
+	"Lead": "public/js/lead.js",
 }
+# a lead's age and an overdue next step in ERPNext's Lead list
+doctype_list_js = {"Lead": "public/js/lead_list.js"}
 
 # Her snapshot beside the cart on ERPNext's point of sale (loaded with the page, no build step)
 page_js = {
@@ -75,6 +78,10 @@ has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store
 permission_query_conditions["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_conditions"
 has_permission["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_permission"
 
+# an enquiry (ERPNext's Lead) is its store's: an associate limited to a store sees only its leads
+permission_query_conditions["Lead"] = "jewel_clienteling.services.store_access.lead_conditions"
+has_permission["Lead"] = "jewel_clienteling.services.store_access.lead_permission"
+
 # A booking made at the counter knows her, the store and the associate (ERPNext's own class serves the
 # website's booking form unchanged)
 override_doctype_class = {"Appointment": "jewel_clienteling.overrides.appointment.ClientelingAppointment"}
@@ -93,7 +100,10 @@ doc_events = {
 		"on_cancel": "jewel_clienteling.overrides.invoice.on_cancel",
 	},
 	"Appointment": {"on_update": "jewel_clienteling.overrides.appointment.on_update"},
-	"Quotation": {"validate": "jewel_clienteling.overrides.custom_order.validate"},
+	"Quotation": {
+		"validate": "jewel_clienteling.overrides.custom_order.validate",
+		"on_submit": "jewel_clienteling.services.leads.estimate_sent",
+	},
 	"Sales Order": {
 		"validate": "jewel_clienteling.overrides.custom_order.validate",
 		"before_update_after_submit": "jewel_clienteling.overrides.custom_order.before_update_after_submit",
@@ -101,8 +111,13 @@ doc_events = {
 		"on_update_after_submit": "jewel_clienteling.overrides.custom_order.on_submit",
 		"on_cancel": "jewel_clienteling.overrides.custom_order.on_cancel",
 	},
+	"Lead": {
+		"validate": "jewel_clienteling.services.leads.validate",
+		"on_update": "jewel_clienteling.services.leads.on_update",
+	},
 	"Customer": {
 		"validate": "jewel_clienteling.overrides.customer.validate",
+		"on_update": "jewel_clienteling.services.lead_conversion.customer_on_update",
 		"after_rename": "jewel_clienteling.overrides.customer.after_rename",
 	},
 	"Contact": {

@@ -5,7 +5,7 @@ import frappe
 from frappe import _
 
 from jewel_clienteling.api import arguments_required
-from jewel_clienteling.services import privacy
+from jewel_clienteling.services import privacy, privacy_leads
 from jewel_clienteling.services.roles import require_manager
 
 
@@ -33,3 +33,24 @@ def erase_customer(customer: str, confirm_name: str, request_reference: str | No
 
 def _text(value: str | None) -> str | None:
 	return (value or "").strip()[:140] or None
+
+
+@frappe.whitelist(methods=["POST"])
+@arguments_required
+def export_lead(lead: str, request_reference: str | None = None) -> dict:
+	"""Everything held about an enquiry who is not a customer, as JSON for her access request."""
+	frappe.has_permission("Lead", "read", lead, throw=True)
+	require_manager(_("Only a Clienteling Manager can export a lead's data."))
+	return privacy_leads.export(lead, _text(request_reference))
+
+
+@frappe.whitelist(methods=["POST"])
+@arguments_required
+def erase_lead(lead: str, confirm_name: str, request_reference: str | None = None) -> dict:
+	"""Erase her personal data as an enquiry; the manager types her name to confirm."""
+	frappe.has_permission("Lead", "write", lead, throw=True)
+	require_manager(_("Only a Clienteling Manager can erase a lead's data."))
+	expected = frappe.db.get_value("Lead", lead, "lead_name") or lead
+	if (confirm_name or "").strip().casefold() != expected.strip().casefold():
+		frappe.throw(_("Type the lead's name, {0}, to confirm the erasure.").format(expected))
+	return privacy_leads.erase(lead, _text(request_reference))

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 
 from jewel_clienteling.api import arguments_required
-from jewel_clienteling.services import segments
+from jewel_clienteling.services import lead_audience, segments
 
 SEGMENT = segments.SEGMENT
 
@@ -25,10 +25,18 @@ def preview(segment: str, rules: str | None = None) -> dict:
 			rows = None
 		if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
 			frappe.throw(_("The rules to preview must be a list of rows."))
-		return segments.preview(segments.rules_of(rows))
+		return _with_leads(segments.rules_of(rows))
 	doc = frappe.get_doc(SEGMENT, segment)
 	doc.check_permission("read")
-	return segments.preview(segments.segment_rules(doc))
+	return _with_leads(segments.segment_rules(doc))
+
+
+def _with_leads(rules: list) -> dict:
+	"""The customers the rules hold, and the open leads (for a user who may read leads)."""
+	found = segments.preview(rules)
+	if frappe.has_permission("Lead", "read"):
+		found.update(lead_audience.preview(rules))
+	return found
 
 
 @frappe.whitelist(methods=["POST"])

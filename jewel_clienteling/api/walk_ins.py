@@ -27,11 +27,12 @@ def record_walk_in(
 	customer: str | None = None,
 	lead: str | None = None,
 	follow_up_on: str | None = None,
+	keep_as_lead: bool = False,
 ) -> dict:
 	"""Record a walk-in: her customer is found by mobile (or made, with who referred her), her
 	WhatsApp consent recorded when she gave it now, and a follow-up planned for the associate.
 	`wishlist`: a list (or its JSON) of {item, description, size, notes}, each with an item or a
-	description."""
+	description. `keep_as_lead`: she did not buy and is not a customer; her visit goes on her lead."""
 	frappe.has_permission("Walk-in Visit", "create", throw=True)
 	frappe.has_permission("Customer", "read", throw=True)
 	if customer:
@@ -52,6 +53,7 @@ def record_walk_in(
 			"notes": notes,
 			"whatsapp_consent": 1 if whatsapp_consent else 0,
 			"follow_up_on": follow_up_on,
+			"keep_as_lead": 1 if keep_as_lead else 0,
 			"associate": frappe.session.user,
 			"wishlist": _wishlist_rows(wishlist),
 		}

@@ -12,7 +12,7 @@ from frappe.utils import cint, flt, getdate, now_datetime
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.services import claims, segments
+from jewel_clienteling.services import claims, lead_audience, segments
 from jewel_clienteling.services.outreach import Queue
 
 CAMPAIGN = "Client Campaign"
@@ -94,7 +94,15 @@ def run(name: str, page: int = PAGE, pages: int | None = None) -> dict:
 			break
 		customers = audience(doc, after=doc.last_customer or "", limit=page)
 		if not customers:
-			doc.db_set({"status": "Completed", "finished_on": now_datetime()})
+			# her customers are planned: the leads of the audience go to their owners, with consent
+			leads = lead_audience.plan_campaign(doc)
+			doc.db_set(
+				{
+					"status": "Completed",
+					"finished_on": now_datetime(),
+					"leads_planned": cint(doc.get("leads_planned")) + leads["leads_planned"],
+				}
+			)
 			# a background job: the campaign is Completed for good before the browser is told
 			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 			publish(doc)
@@ -139,6 +147,7 @@ def stop(name: str) -> int:
 	if status != "Running":
 		frappe.throw(_("Only a running campaign can be stopped."))
 	frappe.db.set_value(CAMPAIGN, name, {"status": "Stopped", "finished_on": now_datetime()})
+	lead_audience.withdraw(frappe.get_doc(CAMPAIGN, name))
 	return withdraw(name)
 
 

@@ -5,14 +5,17 @@ number is kept with its E.164 key (services/mobile_keys), so this is an indexed 
 Stores stay apart here. For an associate limited to her store (see store_access) a customer of
 another store with this number is not hers to see or change: the match leaves her out, and names
 her only in `elsewhere`, which the caller passes to the managers' Possible Duplicate Customer and
-never to the associate. The shop's own processes (the WhatsApp webhook, jobs) look in every store."""
+never to the associate. The shop's own processes (the WhatsApp webhook, jobs) look in every store.
+Someone who is not a customer yet may be an open enquiry: find_lead finds her Lead the same way."""
 
 from dataclasses import dataclass
 
 import frappe
-from frappe.query_builder import DocType
+from frappe.query_builder import DocType, Order
+from frappe.query_builder.functions import IfNull
 from frappe.utils import get_datetime
 
+from jewel_clienteling.domain.leads import CLOSED_STAGES, STAGE_NEW
 from jewel_clienteling.services import mobile_keys, store_access
 from jewel_clienteling.setup.custom_fields import MOBILE_KEY
 
@@ -86,3 +89,31 @@ def query_by_key(number: str):
 		.where((phone[MOBILE_KEY] == number) & (phone.parenttype == "Contact") & (customer.disabled == 0))
 	)
 	return on_customer.union_all(on_contacts).limit(2 * MATCHES)
+
+
+def find_lead(phone: str | None, every_store: bool = False) -> str | None:
+	"""Her open enquiry (ERPNext's Lead, not yet Won or Lost) with this mobile, however it was typed,
+	among the leads the session's user may see by store (all of them with `every_store`): the most
+	recently changed. None when there is none. A lead of another store is never named."""
+	found = open_leads(phone, every_store)
+	return found[0] if found else None
+
+
+def open_leads(phone: str | None, every_store: bool = False) -> list[str]:
+	"""Every open lead with this mobile the user may see, the most recently changed first (one indexed
+	equality read on the lead's key)."""
+	number = mobile_keys.key(phone)
+	if not number:
+		return []
+	lead = DocType("Lead")
+	query = (
+		frappe.qb.from_(lead)
+		.select(lead.name)
+		.where((lead[MOBILE_KEY] == number) & IfNull(lead.jc_stage, STAGE_NEW).notin(sorted(CLOSED_STAGES)))
+		.orderby(lead.modified, order=Order.desc)
+		.limit(MATCHES)
+	)
+	stores = None if every_store else store_access.allowed_stores()
+	if stores is not None:
+		query = query.where(store_access.lead_criterion(lead, stores))
+	return [row[0] for row in query.run()]

@@ -22,7 +22,6 @@ from frappe import _
 
 from jewel_clienteling.domain.imports import UnreadableDate, parse_typed_date
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import privacy
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 
@@ -64,6 +63,9 @@ def resolve_customer(doc, mobile_field: str = "import_mobile") -> None:
 	customers of hers with that number (a family sharing a phone) are told apart by the row's
 	Customer Name, or the row is refused; a customer whose data was erased at her request gets
 	nothing back from a sheet."""
+	# imported here: privacy reaches the doctypes (Occasion, Consent Change) whose rows this reads
+	from jewel_clienteling.services import privacy
+
 	if not doc.customer:
 		doc.customer = _customer_by_mobile(doc.get(mobile_field), doc.get("customer_name"))
 	if privacy.is_erased(doc.customer):

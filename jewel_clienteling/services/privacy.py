@@ -4,9 +4,8 @@ customer, and the erasure of the app's personal data about her.
 Erasure keeps what the law or the books need: her invoices (tax law keeps them for years), her
 Customer record that they point to, the Loyalty Ledger (it is money owed) and repair tickets (goods
 she entrusted). It keeps an anonymous audit that consent existed: her Consent Change rows lose her
-name and carry a keyed pseudonym instead. Everything else the app learnt or wrote about her goes.
-A walk-in has no User, so Frappe's user-keyed deletion request cannot reach her: this is keyed by
-Customer."""
+name and carry a keyed pseudonym instead. Everything else the app learnt or wrote about her goes (the
+lead she was too). A walk-in has no User, Frappe's deletion request cannot reach her: keyed by Customer."""
 
 import hashlib
 import hmac
@@ -21,7 +20,7 @@ from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates, old_gold, shared_number, webhook_intake
+from jewel_clienteling.services import duplicates, old_gold, privacy_leads, shared_number, webhook_intake
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -83,6 +82,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"old_gold_exchanges": old_gold.export_rows(customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
 		"invoices": _invoices(customer),
+		"leads": privacy_leads.export_for_customer(customer),
 	}
 	summary = {key: len(value) for key, value in data.items() if isinstance(value, list)}
 	_audit("Export", customer, request_reference, summary)
@@ -150,6 +150,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		frappe.db.delete(doctype, {"customer": customer})
 		summary[_key(doctype, "deleted")] = len(names)
 	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
+	summary["leads_emptied"] = privacy_leads.erase_for_customer(customer)  # the lead she was
 	shares = frappe.get_all("Catalogue Share", filters={"customer": customer}, pluck="name")
 	for child in ("Catalogue Share Item", "Catalogue Share View"):
 		frappe.db.delete(child, {"parent": ("in", shares or [""]), "parenttype": "Catalogue Share"})

@@ -101,8 +101,16 @@ def query_conditions(user: str | None = None, doctype: str | None = None) -> str
 	values = ", ".join(frappe.db.escape(store) for store in stores)
 	# Frappe takes this hook's answer only as SQL text; pypika's literals do not escape backslashes,
 	# so the values go through the driver's own escaping instead
+	nobody = f"{table}.`customer` is null"
+	if frappe.get_meta(doctype).has_field("lead"):
+		# a record about a lead who is no customer yet (a walk-in kept as a lead, her consent) follows
+		# the lead's store
+		nobody += (
+			f" and ({table}.`lead` is null or {table}.`lead` in (select `tabLead`.`name` from `tabLead` "  # noqa: S608
+			f"where ifnull(`tabLead`.`jc_store`, '') = '' or `tabLead`.`jc_store` in ({values})))"
+		)
 	return (
-		f"({table}.`customer` is null or {table}.`customer` in (select `tabCustomer`.`name` from "  # noqa: S608
+		f"(({nobody}) or {table}.`customer` in (select `tabCustomer`.`name` from "  # noqa: S608
 		f"`tabCustomer` where ifnull(`tabCustomer`.`jc_home_store`, '') = '' or "
 		f"`tabCustomer`.`jc_home_store` in ({values})))"
 	)
@@ -116,6 +124,46 @@ def has_permission(
 	stores = allowed_stores(user)
 	customer = doc.get("customer") if stores is not None else None
 	if not customer:
+		lead = doc.get("lead") if stores is not None else None
+		if lead and not sees_home_store(frappe.db.get_value("Lead", lead, "jc_store"), stores):
+			return False
 		return None
 	home = frappe.db.get_value("Customer", customer, "jc_home_store")
 	return None if sees_home_store(home, stores) else False
+
+
+# --- enquiries (ERPNext's Lead): a lead is her store's (jc_store); one with no store yet is shared ------
+
+
+def check_store(store: str | None) -> None:
+	"""A lead or record she files must be for one of her stores."""
+	stores = allowed_stores()
+	if store and stores is not None and store not in stores:
+		frappe.throw(_("Choose one of your stores."), frappe.PermissionError, title=_("Store"))
+
+
+def lead_criterion(lead_table, stores: list[str]):
+	"""The rule of `sees_home_store` as a query condition on a Lead table, by the lead's store."""
+	store = IfNull(lead_table.jc_store, "")
+	return (store == "") | store.isin(stores)
+
+
+def lead_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions for Lead: a store-limited user lists her stores' leads (and those of
+	no store yet). Users who are not limited (managers, ERPNext's Sales Users without a store) list
+	what ERPNext lets them, unchanged."""
+	stores = allowed_stores(user)
+	if stores is None:
+		return ""
+	values = ", ".join(frappe.db.escape(store) for store in stores)
+	return f"(ifnull(`tabLead`.`jc_store`, '') = '' or `tabLead`.`jc_store` in ({values}))"
+
+
+def lead_permission(
+	doc, ptype: str | None = None, user: str | None = None, debug: bool = False
+) -> bool | None:
+	"""has_permission for Lead: refuses another store's lead; otherwise the roles decide (None)."""
+	stores = allowed_stores(user)
+	if stores is None:
+		return None
+	return None if sees_home_store(doc.get("jc_store"), stores) else False

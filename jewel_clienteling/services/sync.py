@@ -53,6 +53,21 @@ def run_refresh(customer: str) -> None:
 		frappe.db.rollback()
 		frappe.log_error(title=f"Clienteling: profile refresh failed for {customer}")
 		frappe.db.commit()  # keep the Error Log row
+	close_won_leads(customer)
+
+
+def close_won_leads(customer: str) -> None:
+	"""Her purchase wins the enquiry she made before it; a failure here leaves her profile learnt."""
+	# imported here: the conversion reads walk-ins, which read the outreach queue
+	from jewel_clienteling.services import lead_conversion
+
+	try:
+		lead_conversion.won_by_sale(customer)
+		frappe.db.commit()  # a background job owns its transaction
+	except Exception:
+		frappe.db.rollback()
+		frappe.log_error(title=f"Clienteling: closing the leads of {customer} failed")
+		frappe.db.commit()  # keep the Error Log row
 
 
 def customers_needing_refresh(limit: int = 500) -> list[str]:

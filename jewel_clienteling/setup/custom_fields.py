@@ -2,12 +2,11 @@
 after_migrate, removed (fields and columns) on uninstall."""
 
 from jewel_clienteling.setup.custom_fields_feedback import STORE_FIELDS
-from jewel_clienteling.setup.custom_fields_leads import LEAD_FIELDS
+from jewel_clienteling.setup.custom_fields_leads import CONSENT_VIA, LEAD_FIELDS
 from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
 from jewel_clienteling.setup.custom_fields_orders import ORDER_FIELDS, STAGE_FIELDS
 
 RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDaughter-in-law\nSon-in-law\nGrandchild\nFriend\nOther"
-CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
 LIFECYCLE = "\nNew\nActive\nRepeat\nLoyal\nAt risk\nLapsed"
 PURCHASE_OCCASIONS = "\nSelf\nAnniversary gift\nBirthday gift\nWedding\nEngagement\nFestival\nOther"
 # a number's key (E.164) beside the number it is made from, on the Customer and on Contact Phone rows:

@@ -5,6 +5,9 @@ ERPNext's own link back, Customer.lead_name (which also marks the Lead Converted
 
 from jewel_clienteling.domain.leads import BUDGET_BANDS, STAGE_NEW, STAGES
 
+# how her consent was given, on the Customer and on the Lead (custom_fields.py imports it from here)
+CONSENT_VIA = "\nIn store\nWhatsApp\nSMS\nEmail\nWebsite\nPhone call\nPaper form"
+
 
 def _field(fieldname, fieldtype, label, insert_after, **extra):
 	return {
@@ -60,4 +63,31 @@ LEAD_FIELDS = [
 		description="Her mobile number in one form (+91…), kept by the app so a message finds her lead",
 	),
 	_field("jc_last_message_at", "Datetime", "Last Message", "jc_mobile_e164", read_only=1, no_copy=1),
+	# days since the enquiry came in, worked out when the lead is read (the list shows it from creation)
+	_field(
+		"jc_age_days",
+		"Int",
+		"Age (Days)",
+		"jc_next_action_on",
+		is_virtual=1,
+		read_only=1,
+		options="frappe.utils.date_diff(frappe.utils.nowdate(), doc.creation) if doc.creation else 0",
+	),
+	_field(
+		"jc_whatsapp_opt_in",
+		"Check",
+		"WhatsApp Opt-in",
+		"jc_last_message_at",
+		description="She agreed to receive offers and greetings by WhatsApp",
+	),
+	_field("jc_whatsapp_opt_in_on", "Datetime", "WhatsApp Opt-in On", "jc_whatsapp_opt_in", read_only=1),
+	_field(
+		"jc_whatsapp_opt_in_via",
+		"Select",
+		"WhatsApp Opt-in Via",
+		"jc_whatsapp_opt_in_on",
+		options=CONSENT_VIA,
+		depends_on="jc_whatsapp_opt_in",
+	),
+	_field("jc_referred_by", "Link", "Referred By", "jc_whatsapp_opt_in_via", options="Customer"),
 ]

@@ -33,10 +33,12 @@ REPAIR_COLUMNS = ("Received", "Estimated", "Approved", "At Workshop", "Ready", "
 
 
 def add_missing() -> None:
+	from jewel_clienteling.services import leads
 	from jewel_clienteling.setup import old_gold, segments
 
 	segments.add_missing()
 	old_gold.add_missing()
+	leads.make_sources()  # where an enquiry comes from: ERPNext's own Lead Source, made when missing
 	for template in TEMPLATES:
 		if not frappe.db.exists("Outreach Template", template["template_name"]):
 			frappe.get_doc({"doctype": "Outreach Template", **template}).insert(ignore_permissions=True)

@@ -110,6 +110,12 @@ METHODS = {
 	"duplicates.not_the_same": ("POST", MANAGERS),
 	"history.learn_history": ("POST", MANAGERS),
 	"history.progress": ("GET", MANAGERS),
+	# enquiries are ERPNext's Lead: its Sales User, Sales Manager and System Manager read and write them
+	"leads.due": ("GET", STAFF),
+	"leads.mark_won": ("POST", STAFF),
+	"leads.find_by_mobile": ("GET", STAFF),
+	"privacy.export_lead": ("POST", MANAGERS),
+	"privacy.erase_lead": ("POST", MANAGERS),
 }
 
 
@@ -219,7 +225,15 @@ class TestPermissionMatrix(FrappeTestCase):
 				"mobile": "+919876543210",
 			}
 		).insert(ignore_permissions=True)
+		lead = frappe.get_doc(
+			{"doctype": "Lead", "first_name": "Matrix Lead", "mobile_no": "98111 22335"}
+		).insert(ignore_permissions=True)
 		return {
+			"leads.due": {},
+			"leads.mark_won": {"lead": lead.name},
+			"leads.find_by_mobile": {"mobile": "98111 22335"},
+			"privacy.export_lead": {"lead": lead.name},
+			"privacy.erase_lead": {"lead": lead.name, "confirm_name": "Matrix Lead"},
 			"outreach.today": {},
 			"outreach.mark_done": {"name": outreach[0]},
 			"outreach.skip": {"name": outreach[0], "reason": "She is travelling"},

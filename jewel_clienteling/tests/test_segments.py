@@ -381,7 +381,8 @@ class TestSegmentAPI(SegmentTestCase):
 
 		unsaved = [rule("Purchases", "exactly", "1"), rule("Purchases", "at least", "2")]
 		self.assertEqual(
-			api.preview("new-client-segment-1", json.dumps(unsaved)), {"count": 0, "rows": [], "shown": 0}
+			api.preview("new-client-segment-1", json.dumps(unsaved)),
+			{"count": 0, "rows": [], "shown": 0, "lead_count": 0, "lead_rows": []},  # no lead buys
 		)
 		with self.assertRaises(frappe.ValidationError):
 			api.preview("new-client-segment-1", json.dumps([rule("Purchases", "exactly", "-1")]))

@@ -267,6 +267,12 @@ jewel_clienteling.pos.walk_in = function (panel) {
 				label: __("Agrees to hear from us on WhatsApp"),
 			},
 			{ fieldname: "referred_by", fieldtype: "Link", options: "Customer", label: __("Referred by") },
+			{
+				fieldname: "keep_as_lead",
+				fieldtype: "Check",
+				label: __("Keep as a lead (no customer yet)"),
+				description: __("A visitor who is not a customer stays an enquiry, with the follow-up as its next step"),
+			},
 			{ fieldtype: "Column Break" },
 			{ fieldname: "budget", fieldtype: "Currency", label: __("Budget") },
 			{
@@ -325,7 +331,12 @@ jewel_clienteling.pos.walk_in = function (panel) {
 					dialog.hide();
 					const result = r.message || {};
 					frappe.show_alert({
-						message: result.outreach_planned
+						message: result.lead
+							? __("Saved on lead {0}. Next step on {1}.", [
+									result.lead,
+									frappe.datetime.str_to_user(result.follow_up_on),
+							  ])
+							: result.outreach_planned
 							? __("Saved. A follow-up is planned for {0}.", [
 									frappe.datetime.str_to_user(result.follow_up_on),
 							  ])

@@ -57,6 +57,24 @@ function show_preview(frm) {
 }
 
 function render(data) {
+	return render_customers(data) + render_leads(data);
+}
+
+// the open leads the rules hold (only rules a lead can answer: consent, store, category, budget)
+function render_leads(data) {
+	if (!data.lead_count) return "";
+	const names = (data.lead_rows || [])
+		.map(
+			(row) =>
+				`<a href="/app/lead/${encodeURIComponent(row.name)}">${frappe.utils.escape_html(
+					row.lead_name || row.name
+				)}</a>${row.jc_whatsapp_opt_in ? "" : ` <span class="text-muted">(${__("no consent")})</span>`}`
+		)
+		.join(", ");
+	return `<p><b>${__("{0} open leads match", [data.lead_count])}</b></p><p>${names}</p>`;
+}
+
+function render_customers(data) {
 	const head = __("{0} customers match", [data.count]);
 	if (!data.rows.length) return `<p><b>${head}</b></p>`;
 	const body = data.rows

@@ -26,7 +26,7 @@ DEFAULT_VIA = "In store"
 
 class ConsentChange(imports.SheetRow, Document):
 	def validate(self):
-		if not self.customer and not self.subject:
+		if not self.customer and not self.subject and not self.lead:
 			frappe.throw(_("A consent change needs the customer it is about."), frappe.MandatoryError)
 
 	def read_sheet_row(self):

@@ -25,7 +25,30 @@ class ClientelingToday {
 				args: { associate: this.associate },
 			})
 			.then((r) => this.render(r.message))
+			.then(() => this.leads())
 			.then(() => this.appointments());
+	}
+
+	// enquiries whose next step is today or overdue, oldest step first, with their age
+	leads() {
+		return frappe
+			.call({ method: "jewel_clienteling.api.leads.due", args: { associate: this.associate } })
+			.then((r) => {
+				const rows = r.message || [];
+				if (!rows.length) return;
+				const esc = frappe.utils.escape_html;
+				const items = rows
+					.map(
+						(l) => `<div class="jc-row"><a href="/app/lead/${encodeURIComponent(l.name)}"><b>${esc(l.lead_name || l.name)}</b></a>
+						· ${esc(__(l.jc_stage || "New"))} · ${esc(l.jc_next_action || __("Next step"))}
+						<span class="${l.overdue ? "text-danger" : "text-muted"} small">${
+							l.overdue ? __("Overdue since {0}", [frappe.datetime.str_to_user(l.jc_next_action_on)]) : __("Today")
+						} · ${__("{0} days old", [l.age_days])}</span></div>`
+					)
+					.join("");
+				$(`<div class="frappe-card jc-leads" style="padding: 12px; margin-bottom: 16px">
+					<h5>${__("Leads to Follow Up")} <span class="text-muted">(${rows.length})</span></h5>${items}</div>`).prependTo(this.$body);
+			});
 	}
 
 	// today's appointments above the messages: who is coming, when, and what to keep ready
