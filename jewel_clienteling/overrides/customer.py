@@ -28,6 +28,11 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+	if not doc.is_new() and any(
+		doc.has_value_changed(field)
+		for field in ("jc_contact_rhythm", "jc_preferred_time", "jc_preferred_channel")
+	):
+		doc.jc_rhythm_set_on = now_datetime()  # chosen on her form: a reply she sent before never undoes it
 	mobile_keys.set_on_customer(doc)
 
 
