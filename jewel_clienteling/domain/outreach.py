@@ -267,7 +267,7 @@ class Decision:
 	channel: str | None = None  # set when plan is True
 
 
-def _too_close(first: date, first_topic: str, second: date, second_topic: str, cap_days: int) -> bool:
+def _too_close(first: date, first_topic: str | None, second: date, second_topic: str, cap_days: int) -> bool:
 	"""Two marketing messages on different topics (any two, when `first_topic` is None: her own
 	rhythm) less than `cap_days` apart crowd her."""
 	other = first_topic is None or first_topic != second_topic

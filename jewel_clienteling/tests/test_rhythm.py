@@ -36,6 +36,7 @@ from jewel_clienteling.tests.utils import (
 	committed_settings,
 	live_through,
 	make_role_users,
+	plan_outreach,
 	whatsapp_template,
 )
 
@@ -339,6 +340,8 @@ class TestSettingHerRhythm(FrappeTestCase):
 		make_role_users()
 		mobile = "+91" + unique_mobile()
 		her = fx.make_customer(mobile_no=mobile, jc_whatsapp_opt_in=1)
+		# two greetings waiting for her, which the store's cap lets through (one topic)
+		waiting = [plan_outreach(her), plan_outreach(her)]
 		method = "jewel_clienteling.api.rhythm.set_rhythm"
 		chosen = dict(customer=her, how_often=rhythm.MONTHLY, time_of_day=rhythm.MORNING, channel="WhatsApp")
 		self.assertIsNone(as_request(ASSOCIATE_USER, "POST", method, keep=True, **chosen))
@@ -351,6 +354,12 @@ class TestSettingHerRhythm(FrappeTestCase):
 			(counter.jc_contact_rhythm, counter.jc_preferred_time, counter.jc_preferred_channel),
 			(rhythm.MONTHLY, rhythm.MORNING, "WhatsApp"),
 		)
+		# monthly now: one of the two waits on, the other is withdrawn with the cap's reason
+		statuses = sorted(
+			frappe.db.get_value("Client Outreach", name, ["status", "skip_reason"]) for name in waiting
+		)
+		self.assertEqual([status for status, _reason in statuses], ["Due", "Skipped"])
+		self.assertIn("frequency cap", statuses[1][1])
 		# a reply she sent an hour before the counter's choice, delivered late, never undoes it
 		webhook.process(inbound_text_payload(mobile, "WEEKLY", timestamp=time.time() - 3600))
 		self.assertEqual(frappe.db.get_value("Customer", her, "jc_contact_rhythm"), rhythm.MONTHLY)
