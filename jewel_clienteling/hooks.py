@@ -32,7 +32,12 @@ doctype_list_js = {"Lead": "public/js/lead_list.js"}
 
 # Her snapshot beside the cart on ERPNext's point of sale (loaded with the page, no build step)
 page_js = {
-	"point-of-sale": ["public/js/snapshot.js", "public/js/moments.js", "public/js/pos_panel.js"],
+	"point-of-sale": [
+		"public/js/snapshot.js",
+		"public/js/moments.js",
+		"public/js/rhythm.js",
+		"public/js/pos_panel.js",
+	],
 }
 
 # The Customer form's connections: her occasions, preferences, notes, repairs, points and outreach

@@ -57,6 +57,9 @@ def details(template: str) -> list[dict]:
 		],
 		"Tell a friend": [{"items": ["22K Gold Polki Ring"], **bought}, {"items": [], **bought}],
 		"We miss you": [{"last_purchase_date": TODAY}],
+		"Stay in touch: care": [{"last_purchase_date": TODAY}],
+		"Stay in touch: new pieces": [{"preferred_category": "Bangles"}, {"preferred_category": ""}],
+		"Stay in touch: invitation": [{"last_purchase_date": TODAY}],
 		"Festival invitation": [
 			{"festival": "Diwali", "festival_date": "8 November"},
 			{"campaign": "Gold coin week", "outreach_template": "", "whatsapp_template": ""},
@@ -154,8 +157,8 @@ def message(template: dict, context: dict, associate: str, person: str, store: s
 	)
 
 
-def test_there_are_twenty_defaults_each_with_its_details():
-	assert len(TEMPLATES) == 20
+def test_there_are_twenty_three_defaults_each_with_its_details():
+	assert len(TEMPLATES) == 23
 	assert all(details(template["template_name"]) for template in TEMPLATES)
 
 

@@ -137,6 +137,7 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Catalogue share",
 		"Referral ask",
 		"Old gold exchange offer",
+		"Stay in touch",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -172,6 +173,7 @@ def test_occasion_over_cadence_over_lapsed():
 		"Catalogue share": 15,
 		"Referral ask": 35,  # after her feedback is asked, before a thank-you
 		"Old gold exchange offer": 45,  # her own gold for the festival, before its general invitation
+		"Stay in touch": 55,  # only when the store has nothing else to say to her
 	}
 	assert PRIORITY[OCCASION] < PRIORITY[POST_PURCHASE] < PRIORITY[LAPSED]
 

@@ -161,6 +161,37 @@ TEMPLATES = [
 			"welcome them: they only need to mention your name." + SIGN_OFF
 		),
 	},
+	# staying in touch (domain/rhythm.py): warm, never an offer; one template per kind of note
+	{
+		"template_name": "Stay in touch: care",
+		"reason": "Stay in touch",
+		"step": "Care",
+		"message": (
+			"Dear {{ first_name }}, a little care keeps jewellery shining for years. Whenever you pass "
+			"by, bring your pieces in and " + I + " will gladly clean them and check the clasps and "
+			"settings for you, at no charge." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Stay in touch: new pieces",
+		"reason": "Stay in touch",
+		"step": "New pieces",
+		"message": (
+			"Dear {{ first_name }}, new {{ (preferred_category or 'pieces') | lower }} have come in, and "
+			+ I
+			+ " thought of you. No hurry at all: if you would like to see a few pictures, just reply "
+			"and " + I + " will send them." + SIGN_OFF
+		),
+	},
+	{
+		"template_name": "Stay in touch: invitation",
+		"reason": "Stay in touch",
+		"step": "Invitation",
+		"message": (
+			"Dear {{ first_name }}, it has been a while and we would love to see you. Do drop in for a "
+			"cup of tea whenever you are nearby: it is always a pleasure to catch up." + SIGN_OFF
+		),
+	},
 	{
 		"template_name": "After her visit",
 		"reason": "Walk-in follow-up",

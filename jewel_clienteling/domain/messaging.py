@@ -559,13 +559,18 @@ def _trimmed(text: str) -> str:
 	return text[start:end]
 
 
+def whole_words(text: str | None) -> str | None:
+	"""Her whole message as plain words to compare ('Less often 🙏' gives 'less often'); None for none."""
+	if not isinstance(text, str):
+		return None
+	return _INNER_SPACE.sub(" ", _trimmed(unicodedata.normalize("NFKC", text).casefold()))
+
+
 def consent_intent(text: str | None) -> str | None:
 	"""'stop' when her whole message asks for no more messages ('STOP', 'Stop.', 'opt-out 🙏'), 'start'
 	when it asks for them again, else None. A sentence that merely contains the word ('please stop
 	calling my husband') is not a request to unsubscribe."""
-	if not isinstance(text, str):
-		return None
-	words = _INNER_SPACE.sub(" ", _trimmed(unicodedata.normalize("NFKC", text).casefold()))
+	words = whole_words(text)
 	if words in STOP_WORDS:
 		return "stop"
 	if words in START_WORDS:

@@ -53,10 +53,11 @@ CUSTOM_ORDER_UPDATE = "Custom order update"
 CATALOGUE_SHARE = "Catalogue share"
 # Before a festival, to those with old gold to exchange (domain/old_gold.py): an offer, marketing.
 OLD_GOLD_OFFER = "Old gold exchange offer"
+STAY_IN_TOUCH = "Stay in touch"  # to a valued customer after weeks of silence: warm, not an offer
 REASONS = (
 	OCCASION, POST_PURCHASE, LAPSED, REPAIR_READY, REPAIR_UNCOLLECTED, POINTS_EXPIRING, REVIEW_REQUEST,
 	REFERRAL_THANKS, CAMPAIGN, WALK_IN_FOLLOW_UP, APPOINTMENT_REMINDER, APPOINTMENT_MISSED,
-	CUSTOM_ORDER_UPDATE, CATALOGUE_SHARE, REFERRAL_ASK, OLD_GOLD_OFFER,
+	CUSTOM_ORDER_UPDATE, CATALOGUE_SHARE, REFERRAL_ASK, OLD_GOLD_OFFER, STAY_IN_TOUCH,
 )  # fmt: skip
 
 MARKETING = "Marketing"
@@ -98,6 +99,7 @@ PRIORITY = {
 	REFERRAL_THANKS: 40,
 	OLD_GOLD_OFFER: 45,  # her own gold, for the festival: before the festival's general invitation
 	CAMPAIGN: 50,
+	STAY_IN_TOUCH: 55,  # anything else the store has to say to her is a touch already
 	LAPSED: 60,
 }
 
@@ -265,9 +267,11 @@ class Decision:
 	channel: str | None = None  # set when plan is True
 
 
-def _too_close(first: date, first_topic: str, second: date, second_topic: str, cap_days: int) -> bool:
-	"""Two marketing messages on different topics less than `cap_days` apart crowd her."""
-	return cap_days > 0 and first_topic != second_topic and abs((first - second).days) < cap_days
+def _too_close(first: date, first_topic: str | None, second: date, second_topic: str, cap_days: int) -> bool:
+	"""Two marketing messages on different topics (any two, when `first_topic` is None: her own
+	rhythm) less than `cap_days` apart crowd her."""
+	other = first_topic is None or first_topic != second_topic
+	return cap_days > 0 and other and abs((first - second).days) < cap_days
 
 
 def _processing_order(candidate: Candidate) -> tuple:
@@ -281,6 +285,7 @@ def decide(
 	contact: Contact,
 	cap_days: int = DEFAULT_CAP_DAYS,
 	utility_needs_opt_in: bool = False,
+	every_topic: bool = False,
 ) -> tuple[list[Decision], list[str]]:
 	"""Decide all of one customer's candidates at once: one Decision per candidate in the input
 	order, and the keys of queued rows to withdraw because a more important message replaces them.
@@ -291,7 +296,7 @@ def decide(
 	one already sent, one queued (withdrawn or not) at least as important, or one just planned.
 	Planning it withdraws every queued, unsent, less important message it crowds. Rows that were
 	already too close to each other stay as they are: we never make the queue worse, but do not
-	rewrite the past either."""
+	rewrite the past either. `every_topic`: her own rhythm, where messages on one topic crowd too."""
 	candidates = list(candidates)
 	existing = list(existing)
 	decisions: dict[int, Decision] = {}
@@ -309,13 +314,14 @@ def decide(
 	planned: list[Candidate] = []
 	withdrawn: set[str] = set()
 	for candidate, index, channel in sorted(contenders, key=lambda item: _processing_order(item[0])):
+		topic = None if every_topic else candidate.topic_key
 		crowded = [
 			row
 			for row in existing
-			if _too_close(row.due_date, row.topic_key, candidate.due_date, candidate.topic_key, cap_days)
+			if _too_close(row.due_date, topic, candidate.due_date, row.topic_key, cap_days)
 		]
 		blocked = any(row.sent or row.priority <= candidate.priority for row in crowded) or any(
-			_too_close(other.due_date, other.topic_key, candidate.due_date, candidate.topic_key, cap_days)
+			_too_close(other.due_date, topic, candidate.due_date, other.topic_key, cap_days)
 			for other in planned
 		)
 		if blocked:

@@ -37,6 +37,7 @@ from jewel_clienteling.domain.outreach import (
 	REVIEW_REQUEST,
 	SKIP_UNREACHABLE,
 	SMS,
+	STAY_IN_TOUCH,
 	WALK_IN_FOLLOW_UP,
 	WHATSAPP,
 	Contact,
@@ -112,6 +113,8 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	(CATALOGUE_SHARE, ""): ShelfLife(7, until_event=True),
 	# an exchange offer for a festival, like its invitation: until the festival's eve
 	(OLD_GOLD_OFFER, ""): ShelfLife(7, until_event=True),
+	# a warm note after weeks of silence reads as well a fortnight late
+	(STAY_IN_TOUCH, ""): ShelfLife(14),
 }
 DEFAULT_SHELF_LIFE = ShelfLife(14)
 

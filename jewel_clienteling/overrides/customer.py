@@ -1,13 +1,14 @@
 """Customer.validate: stamp when consent was given, and forget it when withdrawn; a customer made
 by an associate limited to her store is her store's, and names no other store's customer as her
-referrer; her mobile's key is kept (services/mobile_keys). Customer after_rename: her records' keys
-follow her new ID. Her clienteling records among the form's connections."""
+referrer; her mobile's key is kept (services/mobile_keys); a new rhythm withdraws what now crowds
+her. Customer after_rename: her records' keys follow her new ID. Her clienteling records among the
+form's connections."""
 
 import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from jewel_clienteling.services import duplicates, mobile_keys, store_access
+from jewel_clienteling.services import duplicates, mobile_keys, rhythm, store_access
 
 CHANNELS = ("whatsapp", "sms", "email")
 
@@ -28,6 +29,13 @@ def validate(doc, method=None):
 		elif not opted_in:
 			doc.set(f"jc_{channel}_opt_in_on", None)
 			doc.set(f"jc_{channel}_opt_in_via", None)
+	if not doc.is_new() and any(
+		doc.has_value_changed(field)
+		for field in ("jc_contact_rhythm", "jc_preferred_time", "jc_preferred_channel")
+	):
+		doc.jc_rhythm_set_on = now_datetime()  # chosen on her form: a reply she sent before never undoes it
+		if doc.has_value_changed("jc_contact_rhythm"):
+			rhythm.hold_what_crowds_her(doc.name, doc.jc_contact_rhythm)
 	mobile_keys.set_on_customer(doc)
 
 

@@ -15,8 +15,10 @@ from frappe.utils import cint, formatdate, get_datetime, get_time, getdate, now_
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import rhythm
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.rendering import Drafter
+from jewel_clienteling.services.rhythm import send_moment
 
 OUTREACH = "Client Outreach"
 CHUNK = 500
@@ -124,11 +126,8 @@ class Queue:
 			return
 		customers = customer_facts(list(fresh))
 		dues = [c.due_date for cands in fresh.values() for c in cands]
-		existing = _existing_marketing(
-			list(customers),
-			min(dues) - _days(self.cap_days),
-			max(dues) + _days(self.cap_days),
-		)
+		widest = _days(max(self.cap_days, rhythm.LONGEST_GAP))  # her own rhythm may be longer
+		existing = _existing_marketing(list(customers), min(dues) - widest, max(dues) + widest)
 		tastes = _preferred_categories(list(customers))
 		rows, withdraw = [], []
 		for customer, candidates in fresh.items():
@@ -144,8 +143,9 @@ class Queue:
 				candidates,
 				existing.get(customer, []),
 				contact,
-				self.cap_days,
+				rhythm.gap_days(facts.jc_contact_rhythm, self.cap_days),
 				self.utility_needs_opt_in,
+				every_topic=rhythm.is_her_own(facts.jc_contact_rhythm),
 			)
 			withdraw.extend(withdrawn)
 			for decision in decisions:
@@ -202,7 +202,7 @@ class Queue:
 			draft = self.drafter.compose(template, context)
 			# a word missing where one was needed: no sender takes it, the associate puts it right
 			message, held = draft.message, draft.wait_reason
-			send_after = outreach_rules.send_after(candidate.due_date, self.now, *self.quiet)
+			send_after = send_moment(candidate.purpose, candidate.due_date, self.now, self.quiet, customer)
 			channel, skip_reason = decision.channel, None
 		else:
 			self.skipped += 1
@@ -327,6 +327,8 @@ def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
 			customer.jc_sms_opt_in,
 			customer.jc_email_opt_in,
 			customer.jc_preferred_channel,
+			customer.jc_contact_rhythm,
+			customer.jc_preferred_time,
 			customer.jc_preferred_associate,
 			customer.jc_last_served_by,
 		)

@@ -10,10 +10,10 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import cint, get_datetime, get_time, getdate, now_datetime, nowdate
 
-from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach import OUTREACH, contact_of, customer_facts, skip_text, stale_text
+from jewel_clienteling.services.rhythm import send_moment
 
 PAGE = 500
 
@@ -79,10 +79,10 @@ def make_due(today: date | None = None, now: datetime | None = None) -> dict:
 					outreach.status: lifecycle.DUE,
 					outreach.channel: channel,
 					outreach.phone: facts.phone,
-					# out of quiet hours, and never before a moment its producer chose (an
-					# appointment's two-hours-before reminder)
+					# out of quiet hours, at her time of day, and never before a moment its producer
+					# chose (an appointment's two-hours-before reminder)
 					outreach.send_after: max(
-						outreach_rules.send_after(getdate(row.due_date), now, *quiet),
+						send_moment(row.purpose, getdate(row.due_date), now, quiet, facts),
 						get_datetime(row.send_after) if row.send_after else now,
 					),
 				}

@@ -26,6 +26,7 @@ from jewel_clienteling.services.planner_occasions import (
 	old_gold_offer_candidates,
 )
 from jewel_clienteling.services.planner_queries import pages
+from jewel_clienteling.services.planner_rhythm import stay_in_touch_candidates
 from jewel_clienteling.services.planner_sales import (
 	ask_wedding_date_candidates,
 	post_purchase_candidates,
@@ -94,6 +95,8 @@ def plan_days(first: date, last: date, today: date, after_page=None) -> dict:
 		producers.append(festival_candidates(first, last))
 	if cint(settings.old_gold_offers_enabled):
 		producers.append(old_gold_offer_candidates(first, last))
+	if cint(settings.get("stay_in_touch_days")) > 0:
+		producers.append(stay_in_touch_candidates(first, last, settings))
 	if cint(settings.lapsed_enabled):
 		lifecycle = clienteling_settings.lifecycle_rules(settings)
 		producers.append(lapsed_candidates(first, last, lifecycle))

@@ -34,6 +34,8 @@ PROFILE_FIELDS = (
 	"jc_points_expiring",
 	"jc_erased_on",
 	"jc_preferred_channel",
+	"jc_contact_rhythm",
+	"jc_preferred_time",
 	"jc_do_not_contact",
 	"jc_whatsapp_opt_in",
 	"jc_sms_opt_in",

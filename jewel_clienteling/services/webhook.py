@@ -3,8 +3,8 @@ drain jobs of services/webhook_intake.py (the webhook itself only stores them).
 
 Statuses arrive at least once and out of order: they are keyed on the message id and only ever move
 an outreach forward. Her message is kept once (its id is unique), linked to her by phone number,
-marks the outreach she answered Replied, and STOP or START changes her WhatsApp consent with an
-audit row, unless her consent changed after she said it. One bad entry never spoils the rest of a
+marks the outreach she answered Replied, STOP or START changes her WhatsApp consent with an audit
+row, unless her consent changed after she said it, and "MONTHLY" or "LESS" her rhythm. One bad entry never spoils the rest of a
 batch.
 """
 
@@ -18,6 +18,7 @@ from jewel_clienteling.domain import messaging
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.services import rhythm
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 
@@ -117,6 +118,8 @@ def take_in(message: messaging.InboundMessage) -> None:
 		frappe.db.set_value("Customer", customer, "jc_whatsapp_last_inbound", received, update_modified=False)
 	if outreach:
 		frappe.db.set_value(OUTREACH, outreach, {"status": lifecycle.REPLIED, "replied_on": received})
+	# "MONTHLY", "LESS": how often she hears from the store, her latest word winning as with STOP
+	rhythm.take_reply(customer, message.text, received)
 	intent = messaging.consent_intent(message.text)
 	# a STOP is about the phone: no record of any store with that number writes to it again
 	targets = {"start": [customer], "stop": match.same_number}.get(intent, [])

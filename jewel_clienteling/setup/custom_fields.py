@@ -5,6 +5,7 @@ from jewel_clienteling.setup.custom_fields_feedback import STORE_FIELDS
 from jewel_clienteling.setup.custom_fields_leads import CONSENT_VIA, LEAD_FIELDS
 from jewel_clienteling.setup.custom_fields_moments import APPOINTMENT_FIELDS
 from jewel_clienteling.setup.custom_fields_orders import ORDER_FIELDS, STAGE_FIELDS
+from jewel_clienteling.setup.custom_fields_rhythm import RHYTHM_FIELDS
 
 RELATIONS = "\nSelf\nSpouse\nDaughter\nSon\nMother\nFather\nSister\nBrother\nDaughter-in-law\nSon-in-law\nGrandchild\nFriend\nOther"
 LIFECYCLE = "\nNew\nActive\nRepeat\nLoyal\nAt risk\nLapsed"
@@ -163,7 +164,8 @@ CUSTOMER_FIELDS = [
 		"options": "\nWhatsApp\nSMS\nEmail",
 		"insert_after": "jc_do_not_contact",
 	},
-	*_consent("WhatsApp", "jc_preferred_channel", quick_entry=1),
+	*RHYTHM_FIELDS,
+	*_consent("WhatsApp", "jc_rhythm_set_on", quick_entry=1),
 	{
 		"fieldname": "jc_consent_column_1",
 		"fieldtype": "Column Break",

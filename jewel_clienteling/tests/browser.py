@@ -148,6 +148,14 @@ class Browser:
 		page.wait_for_url("**/app**")
 		return page
 
+	def guest(self, width: int = 390, height: int = 844):
+		"""A page with no login, as on her phone (a link she opened from a message)."""
+		context = self._browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+		context.set_default_timeout(TIMEOUT_MS)
+		page = context.new_page()
+		page.on("pageerror", lambda error: self.errors.append(str(error)))
+		return page
+
 	def open(self, page, path: str):
 		page.goto(f"{self.server.url}{path}")
 

@@ -182,6 +182,19 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 			)
 		)
 
+		# she would rather hear from us once a month, in the evening
+		page.click('.jc-pos-actions [data-action="rhythm"]')
+		self.browser.fill_dialog(page, {"how_often": "Monthly", "time_of_day": "Evening"})
+		self.browser.press_primary(page)
+		snapshot.filter(has_text="Rhythm: Monthly · Evening").wait_for()
+		frappe.db.rollback()  # see what the server committed
+		self.assertEqual(
+			frappe.db.get_value(
+				"Customer", self.customer["name"], ["jc_contact_rhythm", "jc_preferred_time"]
+			),
+			("Monthly", "Evening"),
+		)
+
 		# this sale is an anniversary gift for her husband
 		page.click('.jc-pos-actions [data-action="sale-occasion"]')
 		self.browser.fill_dialog(

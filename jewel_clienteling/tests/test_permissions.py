@@ -85,6 +85,7 @@ METHODS = {
 	"customer.get_snapshot": ("GET", WITH_CUSTOMERS),
 	"customer.add_note": ("POST", WITH_CUSTOMERS),
 	"customer.make_occasion_from_note": ("POST", STAFF),
+	"rhythm.set_rhythm": ("POST", WITH_CUSTOMERS),
 	"loyalty.balance": ("GET", WITH_CUSTOMERS),
 	"loyalty.adjust": ("POST", {MANAGER}),
 	"loyalty.award_review_bonus": ("POST", WITH_CUSTOMERS),
@@ -241,6 +242,7 @@ class TestPermissionMatrix(FrappeTestCase):
 			"customer.get_snapshot": {"customer": her},
 			"customer.add_note": {"customer": her, "note": "Likes temple jewellery"},
 			"customer.make_occasion_from_note": {"note": note.name},
+			"rhythm.set_rhythm": {"customer": her, "how_often": "Monthly", "time_of_day": "Evening"},
 			"loyalty.balance": {"customer": her},
 			"loyalty.adjust": {"customer": her, "points": 10, "reason": "Goodwill"},
 			"loyalty.award_review_bonus": {

@@ -61,6 +61,7 @@ jewel_clienteling.pos.Panel = class Panel {
 				() => jewel_clienteling.moments.share_catalogue(this.customer, () => this.reload()),
 			],
 			[__("Redeem Points"), "redeem", () => this.redeem_points()],
+			[__("Rhythm"), "rhythm", () => jewel_clienteling.rhythm.edit(this.customer, this.data, () => this.reload())],
 		];
 		const $actions = this.$panel.find(".jc-pos-actions");
 		for (const [label, key, action] of actions) {

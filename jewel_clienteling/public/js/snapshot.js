@@ -94,11 +94,12 @@ frappe.provide("jewel_clienteling.snapshot");
 			["SMS", p.jc_sms_opt_in],
 			["Email", p.jc_email_opt_in],
 		];
-		return channels
-			.map(([channel, yes]) =>
-				chip(yes ? __("{0}: yes", [channel]) : __("{0}: not asked", [channel]), yes ? "jc-chip-yes" : "")
-			)
-			.join(" ");
+		const rhythm = [p.jc_contact_rhythm, p.jc_preferred_time, p.jc_preferred_channel].filter(Boolean);
+		const chips = channels.map(([channel, yes]) =>
+			chip(yes ? __("{0}: yes", [channel]) : __("{0}: not asked", [channel]), yes ? "jc-chip-yes" : "")
+		);
+		if (rhythm.length) chips.push(chip(__("Rhythm: {0}", [rhythm.map((v) => __(v)).join(" · ")]), "jc-chip-rhythm"));
+		return chips.join(" ");
 	}
 
 	function occasions(rows) {

@@ -1,0 +1,390 @@
+"""Her rhythm over five weeks, the clock frozen at each moment and the scheduler's own jobs running
+every day (tests/utils.live_through), WhatsApp answered by the local stand-in:
+
+- Asha (the store's cap of 14 days): buys on day 0, is asked for feedback on day 3 and answers 5 on
+  the page, is asked for a referral on day 5, her friend buys on day 18 and she is thanked on day 19
+  with her points; after 14 days of silence (the test's setting) a warm stay-in-touch note on day 33,
+  and the sale she makes two days later is credited to it.
+- Meera ("Monthly", evenings), a repeat customer not seen for two months: the stay-in-touch note on
+  day 0, at her evening hour; then she buys on day 2 and nothing else reaches her; on day 20 she
+  replies "LESS" and is "Every two months" from then: her birthday on day 33 is not greeted either.
+- Kiran ("Weekly"): more often than the store's cap allows: the review request on day 3 and, seven
+  days later, her anniversary reminder, which the store's cap would have held back.
+
+Every evening the test counts what reached each customer on WhatsApp in every window of her rhythm."""
+
+import time
+from datetime import date, timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import get_datetime, getdate, nowdate, set_request
+from frappe.website.serve import get_response_content
+
+from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import rhythm
+from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
+from jewel_clienteling.services import privacy, sync, webhook
+from jewel_clienteling.setup import defaults
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer, inbound_text_payload
+from jewel_clienteling.tests import fixtures as fx
+from jewel_clienteling.tests.test_walk_ins import unique_mobile
+from jewel_clienteling.tests.utils import (
+	ASSOCIATE_USER,
+	as_request,
+	committed_settings,
+	live_through,
+	make_role_users,
+	plan_outreach,
+	whatsapp_template,
+)
+
+RING = "JC-RING-GLD-22K-PLK"
+NUMBER_ID = "7878"  # its own pace key in Redis
+TOKEN = "rhythm-token"  # noqa: S105 - the stand-in server's token
+DAYS = 37
+APPROVED = (
+	outreach_rules.REVIEW_REQUEST,
+	outreach_rules.REFERRAL_ASK,
+	outreach_rules.REFERRAL_THANKS,
+	outreach_rules.STAY_IN_TOUCH,
+	outreach_rules.OCCASION,
+)
+SETTINGS = {
+	"outreach_enabled": 1,
+	"occasion_reminders_enabled": 1,
+	"occasion_lead_days": "7, 0",
+	"post_purchase_enabled": 0,
+	"festival_campaigns_enabled": 0,
+	"lapsed_enabled": 0,
+	"ask_wedding_date_after_days": 0,
+	"uncollected_days": 0,
+	"repair_review_after_days": 0,
+	"review_after_days": 3,
+	"referral_ask_after_days": 5,
+	"feedback_link_days": 14,
+	"stay_in_touch_days": 14,
+	"frequency_cap_days": 14,
+	"quiet_hours_start": "21:00:00",
+	"quiet_hours_end": "10:00:00",
+	"utility_needs_opt_in": 0,
+	"send_email_automatically": 0,
+	"send_sms_automatically": 0,
+	"loyalty_enabled": 1,
+	"referral_bonus_points": 500,
+	"store_manager": fx.SECOND_ASSOCIATE,
+}
+GAP = {"meera": 30, "kiran": 7}  # her rhythm in days (Meera's is longer still from day 20)
+
+
+def most_in_window(days: list[date], window: int) -> int:
+	"""The most of these days that fall within any `window` consecutive days."""
+	days = sorted(days)
+	return max(
+		(sum(1 for other in days[i:] if (other - day).days < window) for i, day in enumerate(days)), default=0
+	)
+
+
+class TestHerRhythmOverFiveWeeks(FrappeTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		for template in defaults.TEMPLATES:
+			if not frappe.db.exists("Outreach Template", template["template_name"]):
+				frappe.get_doc({"doctype": "Outreach Template", **template}).insert(ignore_permissions=True)
+		self.start = getdate(nowdate())
+		old = committed_settings(
+			"Clienteling Settings", **SETTINGS, last_planned_on=self.start - timedelta(days=1)
+		)
+		self.addCleanup(committed_settings, "Clienteling Settings", **old)
+		self.api = CloudAPIServer(token=TOKEN, phone_number_id=NUMBER_ID).start()
+		self.addCleanup(self.api.stop)
+		self.connect_whatsapp()
+		self.who: dict[str, str] = {}
+		self.phone: dict[str, str] = {}
+		self.customer("asha")
+		self.customer("meera", jc_contact_rhythm=rhythm.MONTHLY, jc_preferred_time=rhythm.EVENING)
+		self.customer("kiran", jc_contact_rhythm=rhythm.WEEKLY)
+		self.customer("friend", jc_referred_by=self.who["asha"])
+		for label, days_ago in (("asha", 10), ("asha", 8), ("meera", 70), ("meera", 65)):
+			fx.make_sales_invoice(
+				self.who[label], [(RING, 40000)], posting_date=self.start - timedelta(days=days_ago)
+			)
+		for label in ("asha", "meera"):
+			sync.run_refresh(self.who[label])  # she is a repeat customer when the weeks begin
+		self.occasion("meera", "Birthday", 33)
+		self.occasion("kiran", "Anniversary", 17)
+		frappe.db.commit()  # nosemgrep: the days to come run in their own transactions
+		self.reached: dict[str, list[date]] = {label: [] for label in self.who}
+		self.seen = 0
+
+	def connect_whatsapp(self) -> None:
+		enabled = frappe.get_all("Clienteling WhatsApp Template", filters={"enabled": 1}, pluck="name")
+		frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 0)
+		ours = [
+			whatsapp_template(f"jc_rhythm_{n}", reason, ["first_name"]) for n, reason in enumerate(APPROVED)
+		]
+		config = frappe.get_single("Clienteling WhatsApp Settings")
+		config.update(
+			{
+				"enabled": 1,
+				"phone_number_id": NUMBER_ID,
+				"graph_url": self.api.base_url,
+				"access_token": TOKEN,
+				"recipient_gap_seconds": 0.001,
+				"messages_per_second": 80,
+				"timeout_seconds": 2,
+			}
+		)
+		config.save()
+		frappe.db.commit()  # nosemgrep
+
+		def disconnect():
+			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
+			frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", ours)}, "enabled", 0)
+			frappe.db.set_value(
+				"Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 1
+			)
+			frappe.db.commit()  # nosemgrep
+
+		self.addCleanup(disconnect)
+
+	def customer(self, label: str, **fields) -> None:
+		mobile = "+91" + unique_mobile()
+		name = fx.make_customer(
+			mobile_no=mobile, jc_whatsapp_opt_in=1, jc_preferred_associate=fx.ASSOCIATE, **fields
+		)
+		self.who[label], self.phone[label] = name, mobile
+
+	def occasion(self, label: str, occasion_type: str, days_ahead: int) -> None:
+		when = self.start + timedelta(days=days_ahead)
+		frappe.get_doc(
+			{
+				"doctype": "Occasion",
+				"customer": self.who[label],
+				"occasion_type": occasion_type,
+				"day": when.day,
+				"month": str(when.month),
+			}
+		).insert()
+
+	def rows(self, label: str, reason: str | None = None) -> list:
+		filters = {"customer": self.who[label]}
+		if reason:
+			filters["reason"] = reason
+		return frappe.get_all(
+			"Client Outreach",
+			filters=filters,
+			fields=[
+				"name",
+				"reason",
+				"step",
+				"status",
+				"due_date",
+				"send_after",
+				"sent_on",
+				"skip_reason",
+				"context",
+			],
+			order_by="due_date, creation",
+		)
+
+	def feedback_page(self, token: str, score: str) -> str:
+		"""Her phone answers the one-tap page, as a guest."""
+		frappe.set_user("Guest")
+		try:
+			set_request(method="POST", path=f"/feedback?t={token}")
+			frappe.form_dict.update({"t": token, "score": score})
+			return get_response_content("feedback")
+		finally:
+			frappe.set_user("Administrator")
+
+	# --- the store's days ----------------------------------------------------------------------------
+
+	def on_day(self, day: date) -> None:
+		n = (day - self.start).days
+		if n == 0:
+			self.sale = fx.make_pos_invoice(self.who["asha"], [(RING, 50000)])
+			fx.make_pos_invoice(self.who["kiran"], [(RING, 30000)])
+		elif n == 2:
+			fx.make_pos_invoice(self.who["meera"], [(RING, 45000)])
+		elif n == 4:
+			[request] = self.rows("asha", outreach_rules.REVIEW_REQUEST)
+			token = frappe.parse_json(request.context)["feedback_link"].split("t=")[1]
+			self.assertIn("Thank you", self.feedback_page(token, "5"))
+		elif n == 18:
+			self.friend_sale = fx.make_pos_invoice(self.who["friend"], [(RING, 60000)])
+		elif n == 20:
+			webhook.process(inbound_text_payload(self.phone["meera"], "LESS", phone_number_id=NUMBER_ID))
+			self.assertEqual(
+				frappe.db.get_value("Customer", self.who["meera"], "jc_contact_rhythm"), rhythm.TWO_MONTHS
+			)
+		elif n == 35:
+			self.second_sale = fx.make_pos_invoice(self.who["asha"], [(RING, 70000)])
+
+	def end_of_day(self, day: date) -> None:
+		"""What reached each of them today on WhatsApp, and her rhythm over every window so far."""
+		n = (day - self.start).days
+		by_phone = {phone.lstrip("+"): label for label, phone in self.phone.items()}
+		for request in self.api.requests[self.seen :]:
+			label = by_phone.get((request.body or {}).get("to"))
+			if label:
+				self.reached[label].append(day)
+		self.seen = len(self.api.requests)
+		for label, gap in GAP.items():
+			self.assertLessEqual(
+				most_in_window(self.reached[label], gap),
+				1,
+				f"day {n}: {label} heard from us within {gap} days",
+			)
+			counted = [
+				getdate(row.due_date)
+				for row in self.rows(label)
+				if row.status not in lifecycle.NOT_COUNTED
+				and outreach_rules.PURPOSE[row.reason] == outreach_rules.MARKETING
+			]
+			self.assertLessEqual(
+				most_in_window(counted, gap), 1, f"day {n}: {label}'s queue within {gap} days"
+			)
+
+	# --- the weeks ------------------------------------------------------------------------------------
+
+	def test_referrals_feedback_and_stay_in_touch_each_within_her_rhythm(self):
+		live_through(self, DAYS, start=self.start, on_day=self.on_day, end_of_day=self.end_of_day)
+
+		def story(label):
+			return [
+				((getdate(row.due_date) - self.start).days, row.reason, row.status)
+				for row in self.rows(label)
+				if row.status not in lifecycle.NOT_COUNTED
+			]
+
+		reached = set(lifecycle.REACHED)
+		# Asha, at the store's cap: feedback, its thanks, the referral ask, the thank-you, a warm note
+		asha = story("asha")
+		self.assertEqual(
+			[(day, reason) for day, reason, _status in asha],
+			[
+				(3, outreach_rules.REVIEW_REQUEST),
+				(5, outreach_rules.REFERRAL_ASK),
+				(19, outreach_rules.REFERRAL_THANKS),
+				(33, outreach_rules.STAY_IN_TOUCH),
+			],
+		)
+		self.assertTrue(all(status in reached for _day, _reason, status in asha), asha)
+		self.assertEqual(self.reached["asha"], [self.start + timedelta(days=d) for d in (3, 5, 19, 33)])
+		[answer] = frappe.get_all("Customer Feedback", filters={"customer": self.who["asha"]}, pluck="score")
+		self.assertEqual(answer, 5)
+		[thanks] = self.rows("asha", outreach_rules.REFERRAL_THANKS)
+		self.assertEqual(frappe.parse_json(thanks.context)["points"], 500)
+		[note] = self.rows("asha", outreach_rules.STAY_IN_TOUCH)
+		self.assertIn(note.step, rhythm.TOUCHES)
+		# the sale two days after the warm note is credited to it
+		self.assertEqual(
+			frappe.db.get_value("Client Outreach", note.name, "attributed_sale"), self.second_sale.name
+		)
+
+		# Meera, monthly and then every two months: one message in five weeks, at her evening hour
+		meera = story("meera")
+		self.assertEqual(meera, [(0, outreach_rules.STAY_IN_TOUCH, meera[0][2])])
+		self.assertIn(meera[0][2], reached)
+		[note] = self.rows("meera", outreach_rules.STAY_IN_TOUCH)
+		self.assertEqual(get_datetime(note.send_after).time(), rhythm.TIMES_OF_DAY[rhythm.EVENING][0])
+		self.assertGreaterEqual(get_datetime(note.sent_on), get_datetime(note.send_after))
+		self.assertEqual(len(self.reached["meera"]), 1)
+		held = {
+			(row.reason, row.step)
+			for row in self.rows("meera")
+			if row.status == lifecycle.SKIPPED and "frequency cap" in (row.skip_reason or "")
+		}
+		self.assertEqual(
+			held,
+			{
+				(outreach_rules.REVIEW_REQUEST, outreach_rules.REVIEW_REQUEST),
+				(outreach_rules.REFERRAL_ASK, outreach_rules.REFERRAL_ASK),
+				(outreach_rules.OCCASION, "7 days ahead"),
+				(outreach_rules.OCCASION, "On the day"),
+			},
+		)
+
+		# Kiran, weekly: her anniversary reminder seven days after the review request goes, which the
+		# store's cap of 14 days would have held; the referral ask two days after the review does not
+		kiran = story("kiran")
+		self.assertEqual(
+			[(day, reason) for day, reason, _status in kiran],
+			[
+				(3, outreach_rules.REVIEW_REQUEST),
+				(10, outreach_rules.OCCASION),
+				(17, outreach_rules.OCCASION),
+			],
+		)
+		self.assertEqual(self.reached["kiran"], [self.start + timedelta(days=d) for d in (3, 10, 17)])
+
+		# every new reason has its line in Outreach Results
+		_columns, data = outreach_results.execute(
+			{"from_date": self.start, "to_date": self.start + timedelta(days=DAYS)}
+		)
+		lines = {row.group: row for row in data}
+		for reason in (
+			outreach_rules.REVIEW_REQUEST,
+			outreach_rules.REFERRAL_ASK,
+			outreach_rules.REFERRAL_THANKS,
+			outreach_rules.STAY_IN_TOUCH,
+		):
+			self.assertGreaterEqual(lines[reason].sent, 1, reason)
+		self.assertGreaterEqual(lines[outreach_rules.STAY_IN_TOUCH].converted, 1)
+
+
+class TestSettingHerRhythm(FrappeTestCase):
+	def test_at_the_counter_on_her_form_and_by_her_reply_her_latest_word_wins(self):
+		make_role_users()
+		mobile = "+91" + unique_mobile()
+		her = fx.make_customer(mobile_no=mobile, jc_whatsapp_opt_in=1)
+		# two greetings waiting for her, which the store's cap lets through (one topic)
+		waiting = [plan_outreach(her), plan_outreach(her)]
+		method = "jewel_clienteling.api.rhythm.set_rhythm"
+		chosen = dict(customer=her, how_often=rhythm.MONTHLY, time_of_day=rhythm.MORNING, channel="WhatsApp")
+		self.assertIsNone(as_request(ASSOCIATE_USER, "POST", method, keep=True, **chosen))
+		self.assertIsInstance(as_request(ASSOCIATE_USER, "GET", method, **chosen), frappe.PermissionError)
+		refused = as_request(ASSOCIATE_USER, "POST", method, **{**chosen, "how_often": "Daily"})
+		self.assertIsInstance(refused, frappe.ValidationError)
+		fields = ["jc_contact_rhythm", "jc_preferred_time", "jc_preferred_channel", "jc_rhythm_set_on"]
+		counter = frappe.db.get_value("Customer", her, fields, as_dict=True)
+		self.assertEqual(
+			(counter.jc_contact_rhythm, counter.jc_preferred_time, counter.jc_preferred_channel),
+			(rhythm.MONTHLY, rhythm.MORNING, "WhatsApp"),
+		)
+		# monthly now: one of the two waits on, the other is withdrawn with the cap's reason
+		statuses = sorted(
+			frappe.db.get_value("Client Outreach", name, ["status", "skip_reason"]) for name in waiting
+		)
+		self.assertEqual([status for status, _reason in statuses], ["Due", "Skipped"])
+		self.assertIn("frequency cap", statuses[1][1])
+		# a reply she sent an hour before the counter's choice, delivered late, never undoes it
+		webhook.process(inbound_text_payload(mobile, "WEEKLY", timestamp=time.time() - 3600))
+		self.assertEqual(frappe.db.get_value("Customer", her, "jc_contact_rhythm"), rhythm.MONTHLY)
+		# a sentence that merely says the word changes nothing
+		webhook.process(
+			inbound_text_payload(mobile, "Weekly visits are hard for me", timestamp=time.time() + 60)
+		)
+		self.assertEqual(frappe.db.get_value("Customer", her, "jc_contact_rhythm"), rhythm.MONTHLY)
+		webhook.process(inbound_text_payload(mobile, "Weekly!", timestamp=time.time() + 120))
+		self.assertEqual(frappe.db.get_value("Customer", her, "jc_contact_rhythm"), rhythm.WEEKLY)
+		# on her form: the choice is dated, so an older reply will not undo it either
+		doc = frappe.get_doc("Customer", her)
+		doc.jc_contact_rhythm = rhythm.TWO_MONTHS
+		doc.save()
+		self.assertGreater(get_datetime(doc.jc_rhythm_set_on), get_datetime(counter.jc_rhythm_set_on))
+		# what she chose is hers: in the privacy export, and gone with the erasure
+		exported = privacy.export(her)["customer"]
+		self.assertEqual(
+			(exported["jc_contact_rhythm"], exported["jc_preferred_time"]),
+			(rhythm.TWO_MONTHS, rhythm.MORNING),
+		)
+		privacy.erase(her)
+		self.assertEqual(
+			frappe.db.get_value(
+				"Customer", her, ["jc_contact_rhythm", "jc_preferred_time", "jc_rhythm_set_on"]
+			),
+			(None, None, None),
+		)
