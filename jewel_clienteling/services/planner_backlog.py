@@ -47,7 +47,7 @@ def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules
 	if not before or per_associate <= 0:
 		return
 	manager = settings.store_manager or None
-	left = _allowance_left(today, per_associate)
+	left = allowance_left(today, per_associate)
 	page, seen = [], 0
 	for row in _not_yet_asked(before - timedelta(days=lifecycle.lapsed_days)):
 		seen += 1
@@ -123,15 +123,15 @@ def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
 		after = (rows[-1].jc_lifetime_value, rows[-1].name)
 
 
-def _allowance_left(today: date, per_associate: int) -> dict[str, int]:
-	"""What each associate still has of today's allowance: every win-back already due today counts,
-	the regular ones and those skipped for want of consent included, so a rerun of the day adds
-	nothing."""
+def allowance_left(today: date, per_associate: int, reason: str = outreach_rules.LAPSED) -> dict[str, int]:
+	"""What each associate still has of today's allowance for this reason: every message of it already
+	due today counts, the regular ones and those skipped for want of consent included, so a rerun of
+	the day adds nothing."""
 	outreach = DocType("Client Outreach")
 	rows = (
 		frappe.qb.from_(outreach)
 		.select(Coalesce(outreach.assigned_to, ""), Count("*"))
-		.where((outreach.reason == outreach_rules.LAPSED) & (outreach.due_date == today))
+		.where((outreach.reason == reason) & (outreach.due_date == today))
 		.groupby(Coalesce(outreach.assigned_to, ""))
 		.run()
 	)

@@ -2,7 +2,11 @@
 written to, nor seen at the counter, for the settings' days gets one warm note, never an offer and
 never sooner than her own rhythm allows. Once per silence: the cycle is the day of her last touch,
 so the dedupe key (unique in the table) plans it once however often the planner runs, and the next
-silence starts from the note itself."""
+silence starts from the note itself.
+
+A silence that reached its length before the first day planned (the store's past just learnt, or
+the rule just switched on) is caught up as lapsed customers are (services/planner_backlog.py): at
+most the catching-up allowance a day per associate, the rest on the days after."""
 
 from collections.abc import Iterator
 from datetime import date, timedelta
@@ -15,6 +19,7 @@ from frappe.utils import cint, getdate
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import rhythm
+from jewel_clienteling.services.planner_backlog import allowance_left
 from jewel_clienteling.services.planner_queries import pages
 
 
@@ -27,7 +32,13 @@ def stay_in_touch_candidates(first: date, last: date, settings) -> Iterator[list
 	customer = DocType("Customer")
 	query = (
 		frappe.qb.from_(customer)
-		.select(customer.name, customer.jc_last_purchase_date, customer.jc_contact_rhythm)
+		.select(
+			customer.name,
+			customer.jc_last_purchase_date,
+			customer.jc_contact_rhythm,
+			customer.jc_preferred_associate,
+			customer.jc_last_served_by,
+		)
 		.where(
 			(customer.jc_last_purchase_date <= last - timedelta(days=days))
 			& (customer.disabled == 0)
@@ -38,6 +49,9 @@ def stay_in_touch_candidates(first: date, last: date, settings) -> Iterator[list
 			)
 		)
 	)
+	per_associate = cint(settings.lapsed_backlog_per_associate)
+	manager = settings.store_manager or None
+	left = allowance_left(last, per_associate, outreach_rules.STAY_IN_TOUCH)
 	for rows in pages(query, customer.jc_last_purchase_date, customer.name):
 		names = [row.name for row in rows]
 		written = _last_written(names, last)
@@ -48,7 +62,14 @@ def stay_in_touch_candidates(first: date, last: date, settings) -> Iterator[list
 			due = rhythm.stay_in_touch_due(touched, days, row.jc_contact_rhythm, cap)
 			if due > last:
 				continue
-			due = max(due, first)
+			if due < first:  # overdue before the planner came to it: caught up a few a day
+				associate = outreach_rules.assignee(
+					row.jc_preferred_associate, row.jc_last_served_by, manager
+				)
+				if left.get(associate or "", per_associate) <= 0:
+					continue
+				left[associate or ""] = left.get(associate or "", per_associate) - 1
+				due = last
 			kind = rhythm.touch_kind(due, row.name in with_category)
 			page.append(
 				outreach_rules.Candidate(
