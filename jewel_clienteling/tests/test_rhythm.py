@@ -65,6 +65,8 @@ SETTINGS = {
 	"referral_ask_after_days": 5,
 	"feedback_link_days": 14,
 	"stay_in_touch_days": 14,
+	# Meera has been silent longer than that when the story starts: she is caught up on day 0
+	"lapsed_backlog_per_associate": 5,
 	"frequency_cap_days": 14,
 	"quiet_hours_start": "21:00:00",
 	"quiet_hours_end": "10:00:00",
