@@ -78,7 +78,7 @@ LEAD_FIELDS = [
 		"Check",
 		"WhatsApp Opt-in",
 		"jc_last_message_at",
-		description="She agreed to receive offers and greetings by WhatsApp",
+		description="The lead agreed to receive offers and greetings by WhatsApp",
 	),
 	_field("jc_whatsapp_opt_in_on", "Datetime", "WhatsApp Opt-in On", "jc_whatsapp_opt_in", read_only=1),
 	_field(
