@@ -4,6 +4,7 @@ not a file she may not read. Uninstall takes back only the permission rules the 
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils.user import UserPermissions
 
 from jewel_clienteling.setup import data_import_access as access
 from jewel_clienteling.setup.install import MANAGER_ROLE
@@ -83,6 +84,13 @@ class TestManagerImports(FrappeTestCase):
 		)
 
 	def test_she_may_not_import_what_her_roles_may_not_and_a_system_manager_still_may(self):
+		# the form's Document Type list, as her desk loads it
+		frappe.set_user(MANAGER)
+		listed = UserPermissions(MANAGER)
+		listed.build_permissions()
+		frappe.set_user("Administrator")
+		self.assertLessEqual(set(sheets.RECORDS), set(listed.can_import))
+		self.assertFalse({"Customer", "Sales Invoice", "User"} & set(listed.can_import))
 		for doctype in ("Customer", "Sales Invoice", "User"):
 			with self.subTest(doctype=doctype):
 				error = as_request(MANAGER, "POST", INSERT_DOC, doc=frappe.as_json(new_import(doctype)))
