@@ -89,7 +89,11 @@ has_permission["Lead"] = "jewel_clienteling.services.store_access.lead_permissio
 
 # A booking made at the counter knows her, the store and the associate (ERPNext's own class serves the
 # website's booking form unchanged)
-override_doctype_class = {"Appointment": "jewel_clienteling.overrides.appointment.ClientelingAppointment"}
+override_doctype_class = {
+	"Appointment": "jewel_clienteling.overrides.appointment.ClientelingAppointment",
+	# a store's managers import the app's sheets: only what their roles may import, from files they may read
+	"Data Import": "jewel_clienteling.overrides.data_import.ClientelingDataImport",
+}
 
 doc_events = {
 	"POS Invoice": {

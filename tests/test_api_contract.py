@@ -62,7 +62,7 @@ def test_the_app_has_whitelisted_methods_to_check():
 @pytest.mark.parametrize(("where", "function", "decorator"), METHODS, ids=IDS)
 def test_every_argument_and_the_result_are_typed(where, function, decorator):
 	arguments = function.args.args + function.args.kwonlyargs
-	untyped = [argument.arg for argument in arguments if argument.annotation is None]
+	untyped = [a.arg for a in arguments if a.annotation is None and a.arg != "self"]  # a controller's method
 	assert not untyped, f"{where}: untyped arguments {untyped}"
 	assert function.returns is not None, f"{where}: no return type"
 

@@ -115,7 +115,7 @@ def details(template: str) -> list[dict]:
 			{"festival": festival, "festival_date": day}
 			for festival, day in (("Dhanteras", "6 November"), ("", ""))
 		],
-		"After her visit": [
+		"After the visit": [
 			{
 				"reason_not_bought": reason,
 				"pieces": pieces,

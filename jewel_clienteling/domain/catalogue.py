@@ -21,7 +21,7 @@ MAX_PIECES = 24
 # how an associate chose the pieces, as spelled in the Catalogue Share's selection options
 PIECES = "Pieces"
 ITEM_GROUP = "Item group"
-NEW_ARRIVALS = "New arrivals in her category"
+NEW_ARRIVALS = "New arrivals in the customer's category"
 SELECTIONS = (PIECES, ITEM_GROUP, NEW_ARRIVALS)
 __all__ = ["TokenRefused", "sign", "verify"]  # the page and the share sign and check through here
 

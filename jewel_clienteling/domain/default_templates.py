@@ -193,7 +193,7 @@ TEMPLATES = [
 		),
 	},
 	{
-		"template_name": "After her visit",
+		"template_name": "After the visit",
 		"reason": "Walk-in follow-up",
 		"message": (
 			"Dear {{ first_name }}, thank you for visiting us"

@@ -117,8 +117,10 @@ CRITERIA: dict[str, Criterion] = {
 			description="New, Active, Repeat, Loyal, At risk or Lapsed; several separated by commas",
 		),
 		Criterion(LOYALTY_TIER, (IS, IS_NOT), TEXT, description="A tier's name; several separated by commas"),
-		Criterion(LIFETIME_VALUE, (AT_LEAST, AT_MOST), AMOUNT, description="What she has spent and kept"),
-		Criterion(PURCHASES, (EXACTLY, AT_LEAST, AT_MOST), COUNT, description="Purchases she kept"),
+		Criterion(
+			LIFETIME_VALUE, (AT_LEAST, AT_MOST), AMOUNT, description="What the customer has spent and kept"
+		),
+		Criterion(PURCHASES, (EXACTLY, AT_LEAST, AT_MOST), COUNT, description="Purchases the customer kept"),
 		Criterion(
 			DAYS_SINCE_LAST_PURCHASE,
 			(AT_LEAST, AT_MOST),
@@ -166,7 +168,10 @@ CRITERIA: dict[str, Criterion] = {
 		Criterion(EMAIL_OPT_IN, (IS,), YES_NO),
 		Criterion(DO_NOT_CONTACT, (IS,), YES_NO),
 		Criterion(
-			HOME_STORE, (IS, IS_NOT), TEXT, description="The counter (POS Profile) she first bought at"
+			HOME_STORE,
+			(IS, IS_NOT),
+			TEXT,
+			description="The counter (POS Profile) the customer first bought at",
 		),
 		Criterion(CUSTOMER_GROUP, (IS, IS_NOT), TEXT, description="Its subgroups count too"),
 		Criterion(

@@ -248,3 +248,52 @@ def for_day(associate: str | None, day=None) -> list[dict]:
 	if associate:
 		filters["jc_associate"] = associate
 	return frappe.get_list(APPOINTMENT, filters=filters, fields=FIELDS, order_by="scheduled_time asc")
+
+
+# --- her access and erasure requests (services/privacy.py) ---------------------------------------
+
+
+def _hers(appointment, customer: str):
+	"""Booked for her at the counter, or on the website and linked to her Customer."""
+	return (appointment.jc_customer == customer) | (
+		(appointment.appointment_with == "Customer") & (appointment.party == customer)
+	)
+
+
+def about(customer: str) -> list[dict]:
+	"""Her bookings, every field, for her access request."""
+	appointment = DocType(APPOINTMENT)
+	return (
+		frappe.qb.from_(appointment)
+		.select("*")
+		.where(_hers(appointment, customer))
+		.orderby(appointment.scheduled_time)
+		.run(as_dict=True)
+	)
+
+
+def forget(customer: str) -> dict:
+	"""Her erasure: her bookings go (her name, number, email, what she wanted to see), with their
+	calendar events, the associate's ToDos, shares, comments and versions. Nothing needs them: no
+	figure counts bookings, and their reminders are outreach, kept without her words like any other.
+	A booking still to come goes too; she may book again."""
+	appointment = DocType(APPOINTMENT)
+	rows = (
+		frappe.qb.from_(appointment)
+		.select(appointment.name, appointment.calendar_event)
+		.where(_hers(appointment, customer))
+		.run(as_dict=True)
+	)
+	names = [row.name for row in rows]
+	events = [row.calendar_event for row in rows if row.calendar_event]
+	for doctype, docs in ((APPOINTMENT, names), ("Event", events)):
+		if not docs:
+			continue
+		frappe.db.delete("ToDo", {"reference_type": doctype, "reference_name": ("in", docs)})
+		frappe.db.delete("DocShare", {"share_doctype": doctype, "share_name": ("in", docs)})
+		frappe.db.delete("Comment", {"reference_doctype": doctype, "reference_name": ("in", docs)})
+		frappe.db.delete("Version", {"ref_doctype": doctype, "docname": ("in", docs)})
+		if doctype == "Event":
+			frappe.db.delete("Event Participants", {"parenttype": "Event", "parent": ("in", docs)})
+		frappe.db.delete(doctype, {"name": ("in", docs)})
+	return {"appointments_deleted": len(names), "calendar_events_deleted": len(events)}

@@ -143,7 +143,7 @@ def _manager_todo(doc) -> str:
 			"priority": "High",
 			"reference_type": FEEDBACK,
 			"reference_name": doc.name,
-			"description": _("{0} scored us {1} of 5. Call her today.{2}").format(
+			"description": _("{0} scored us {1} of 5. Call the customer today.{2}").format(
 				frappe.bold(doc.customer_name or doc.customer),
 				doc.score,
 				("<br>" + frappe.utils.escape_html(doc.comment)) if doc.comment else "",

@@ -119,7 +119,7 @@ def learn(customers: list[str], today=None) -> Outcome:
 	for learnt in results:
 		if learnt.problem:
 			outcome.failed[learnt.customer] = _(
-				"Her sales name an occasion on an impossible date: {0}"
+				"This customer's sales name an occasion on an impossible date: {0}"
 			).format(learnt.problem)
 		else:
 			good.append(learnt)

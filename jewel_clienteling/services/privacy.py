@@ -5,7 +5,8 @@ Erasure keeps what the law or the books need: her invoices (tax law keeps them f
 Customer record that they point to, the Loyalty Ledger (it is money owed) and repair tickets (goods
 she entrusted). It keeps an anonymous audit that consent existed: her Consent Change rows lose her
 name and carry a keyed pseudonym instead. Everything else the app learnt or wrote about her goes (the
-lead she was too). A walk-in has no User, Frappe's deletion request cannot reach her: keyed by Customer."""
+lead she was and her appointments too). A walk-in has no User, Frappe's deletion request cannot reach
+her: keyed by Customer."""
 
 import hashlib
 import hmac
@@ -14,18 +15,25 @@ import frappe
 from frappe import _
 from frappe.model import no_value_fields
 from frappe.query_builder import DocType
-from frappe.query_builder.functions import Replace
 from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import duplicates, old_gold, privacy_leads, shared_number, webhook_intake
+from jewel_clienteling.services import (
+	appointments,
+	duplicates,
+	old_gold,
+	privacy_leads,
+	privacy_logs,
+	shared_number,
+	webhook_intake,
+)
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.privacy_logs import ERASED  # noqa: F401 (privacy.ERASED, for leads)
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
 LOG = "Clienteling Privacy Log"
-ERASED = "[erased]"
 # deleted outright, in this order (a note may point at an occasion)
 PERSONAL = ("Customer Note", "Occasion", "Preference", "Clienteling WhatsApp Message", "Customer Feedback")
 # kept, without these fields
@@ -81,6 +89,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"feedback": _rows("Customer Feedback", customer),
 		"old_gold_exchanges": old_gold.export_rows(customer),
 		"possible_duplicates": [_clean(row) for row in duplicates.rows_about(customer)],
+		"appointments": [_clean(row) for row in appointments.about(customer)],
 		"invoices": _invoices(customer),
 		"leads": privacy_leads.export_for_customer(customer),
 	}
@@ -151,6 +160,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 		summary[_key(doctype, "deleted")] = len(names)
 	summary["possible_duplicates_deleted"] = duplicates.forget(customer)
 	summary["leads_emptied"] = privacy_leads.erase_for_customer(customer)  # the lead she was
+	summary.update(appointments.forget(customer))
 	shares = frappe.get_all("Catalogue Share", filters={"customer": customer}, pluck="name")
 	for child in ("Catalogue Share Item", "Catalogue Share View"):
 		frappe.db.delete(child, {"parent": ("in", shares or [""]), "parenttype": "Catalogue Share"})
@@ -164,8 +174,8 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	_forget_customer_history(customer)
 	_reset_customer(customer)
 	texts = [text for text in (customer, before.customer_name, *phones) if text and len(text) >= 4]
-	summary["error_logs_redacted"] = _scrub_logs(texts)
-	summary["sms_logs_redacted"] = _scrub_sms_log(phones)
+	summary["error_logs_redacted"] = privacy_logs.scrub_error_logs(texts)
+	summary["sms_logs_redacted"] = privacy_logs.scrub_sms_log(phones)
 	summary["webhook_events_deleted"] = webhook_intake.forget(phones)
 	summary["emails_withdrawn"] = _withdraw_emails(outreach)
 	summary["shared_number_messages_deleted"] = shared_number.forget(outreach)
@@ -319,54 +329,6 @@ def _reset_customer(customer: str) -> None:
 	frappe.db.set_value("Customer", customer, values, update_modified=False)
 
 
-def _scrub_logs(texts: list[str]) -> int:
-	"""Error Logs name her (customer ID, name) or her number in titles and tracebacks."""
-	log = DocType("Error Log")
-	touched = set()
-	for text in texts:
-		pattern = f"%{_escape_like(text)}%"
-		matches = frappe.get_all(
-			"Error Log", or_filters={"method": ["like", pattern], "error": ["like", pattern]}, pluck="name"
-		)
-		if not matches:
-			continue
-		touched.update(matches)
-		(
-			frappe.qb.update(log)
-			.set(log.method, Replace(log.method, text, ERASED))
-			.set(log.error, Replace(log.error, text, ERASED))
-			.where(log.name.isin(matches))
-			.run()
-		)
-	return len(touched)
-
-
-def _scrub_sms_log(phones: list[str]) -> int:
-	if not frappe.db.table_exists("SMS Log"):
-		return 0
-	sms = DocType("SMS Log")
-	touched = set()
-	for phone in phones:
-		pattern = f"%{_escape_like(phone)}%"
-		matches = frappe.get_all(
-			"SMS Log",
-			or_filters={"requested_numbers": ["like", pattern], "sent_to": ["like", pattern]},
-			pluck="name",
-		)
-		if not matches:
-			continue
-		touched.update(matches)
-		(
-			frappe.qb.update(sms)
-			.set(sms.message, ERASED)
-			.set(sms.requested_numbers, Replace(sms.requested_numbers, phone, ERASED))
-			.set(sms.sent_to, Replace(sms.sent_to, phone, ERASED))
-			.where(sms.name.isin(matches))
-			.run()
-		)
-	return len(touched)
-
-
 def _withdraw_emails(outreach: list[str]) -> int:
 	"""Frappe's email queue keeps the whole message and her address: her outreach emails go."""
 	if not outreach:
@@ -380,10 +342,6 @@ def _withdraw_emails(outreach: list[str]) -> int:
 		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
 		frappe.db.delete("Email Queue", {"name": ("in", queued)})
 	return len(queued)
-
-
-def _escape_like(text: str) -> str:
-	return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _audit(action: str, customer: str, request_reference: str | None, summary: dict) -> None:

@@ -60,7 +60,7 @@ LEAD_FIELDS = [
 		hidden=1,
 		search_index=1,
 		no_copy=1,
-		description="Her mobile number in one form (+91…), kept by the app so a message finds her lead",
+		description="The mobile number in one form (+91…), kept by the app so a message finds this lead",
 	),
 	_field("jc_last_message_at", "Datetime", "Last Message", "jc_mobile_e164", read_only=1, no_copy=1),
 	# days since the enquiry came in, worked out when the lead is read (the list shows it from creation)
@@ -78,7 +78,7 @@ LEAD_FIELDS = [
 		"Check",
 		"WhatsApp Opt-in",
 		"jc_last_message_at",
-		description="She agreed to receive offers and greetings by WhatsApp",
+		description="The lead agreed to receive offers and greetings by WhatsApp",
 	),
 	_field("jc_whatsapp_opt_in_on", "Datetime", "WhatsApp Opt-in On", "jc_whatsapp_opt_in", read_only=1),
 	_field(

@@ -9,7 +9,7 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
 from jewel_clienteling.services import history, impact_months, mobile_keys
-from jewel_clienteling.setup import defaults
+from jewel_clienteling.setup import data_import_access, defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
 from jewel_clienteling.setup.ownership import give_back_foreign_doctypes
@@ -35,6 +35,7 @@ def refresh_module_map():
 
 def after_install():
 	make_role()
+	data_import_access.grant(MANAGER_ROLE)
 	make_custom_fields()
 	set_default_settings()
 	defaults.add_missing()
@@ -47,6 +48,7 @@ def after_install():
 
 def after_migrate():
 	make_role()
+	data_import_access.grant(MANAGER_ROLE)
 	make_custom_fields()
 	fill_new_setting_defaults()
 	settings = frappe.get_single("Clienteling Settings")
@@ -63,6 +65,7 @@ def before_uninstall():
 	remove_property_setters()
 	if frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		frappe.delete_doc("Kanban Board", defaults.REPAIR_BOARD, ignore_permissions=True, force=True)
+	data_import_access.revoke(MANAGER_ROLE)  # before the role goes: Frappe leaves a role's rules behind
 	if frappe.db.exists("Role", MANAGER_ROLE):
 		frappe.delete_doc("Role", MANAGER_ROLE, ignore_permissions=True, force=True)
 

@@ -8,7 +8,7 @@ from jewel_clienteling.domain import segments as seg
 # name: (description, rules as (criterion, operator, value, qualifier, days))
 SEGMENTS = {
 	"Birthdays this month": (
-		"Customers with a birthday on file this month: hers or a loved one's, a reason to visit.",
+		"Customers with a birthday on file this month, their own or a loved one's: a reason to visit.",
 		[(seg.OCCASION, seg.THIS_MONTH, "", "Birthday", None)],
 	),
 	"Inactive for 180 days": (

@@ -7,7 +7,7 @@ import os
 import frappe
 from frappe.model import no_value_fields
 
-from jewel_clienteling.setup import defaults
+from jewel_clienteling.setup import data_import_access, defaults
 from jewel_clienteling.setup.custom_fields import field_names
 from jewel_clienteling.setup.install import MANAGER_ROLE
 from jewel_clienteling.setup.neighbours import MODULE
@@ -26,6 +26,10 @@ def leftovers() -> None:
 		found.append(f"Module Def {MODULE}")
 	if frappe.db.exists("Role", MANAGER_ROLE):
 		found.append(f"Role {MANAGER_ROLE}")
+	for parent in frappe.get_all("Custom DocPerm", {"role": MANAGER_ROLE}, pluck="parent"):
+		found.append(f"Custom DocPerm {parent} for {MANAGER_ROLE}")
+	if frappe.db.get_global(data_import_access.COPIED_BY_US):
+		found.append(f"Default {data_import_access.COPIED_BY_US}")
 	for table in (
 		"Occasion",
 		"Preference",
@@ -63,6 +67,8 @@ def missing_after_install() -> list[str]:
 			missing.append(f"column {doctype}.{fieldname}")
 	if not frappe.db.exists("Role", MANAGER_ROLE):
 		missing.append(f"Role {MANAGER_ROLE}")
+	if not frappe.db.exists("Custom DocPerm", data_import_access.our_rule(MANAGER_ROLE)):
+		missing.append(f"Custom DocPerm {data_import_access.DATA_IMPORT} for {MANAGER_ROLE}")
 	for template in defaults.TEMPLATES:
 		if not frappe.db.exists("Outreach Template", template["template_name"]):
 			missing.append(f"Outreach Template {template['template_name']}")

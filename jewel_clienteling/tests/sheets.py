@@ -51,7 +51,7 @@ def run_import(
 		}
 	).insert()
 	commit()
-	test.addCleanup(_remove_import, data_import.name, file.name)
+	test.addCleanup(remove_import, data_import.name, file.name)
 	start_import(data_import.name)
 	status, warnings = frappe.db.get_value("Data Import", data_import.name, ["status", "template_warnings"])
 	if held_back:
@@ -76,7 +76,7 @@ def run_import(
 	return status, log
 
 
-def _remove_import(data_import: str, file: str) -> None:
+def remove_import(data_import: str, file: str) -> None:
 	frappe.delete_doc("Data Import", data_import, force=True, ignore_permissions=True)
 	frappe.delete_doc("File", file, force=True, ignore_permissions=True)
 	commit()

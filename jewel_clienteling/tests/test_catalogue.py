@@ -87,7 +87,7 @@ class TestCatalogue(FrappeTestCase):
 			}
 		).insert(ignore_permissions=True)
 		frappe.db.set_value("Item", NECKLACE, "creation", frappe.utils.now_datetime(), update_modified=False)
-		result = api.share(customer=her, selection="New arrivals in her category")
+		result = api.share(customer=her, selection="New arrivals in the customer's category")
 		self.assertEqual(result["pieces"], [NECKLACE])
 
 	def test_the_page_shows_only_its_pieces_records_each_opening_and_closes_on_its_day(self):

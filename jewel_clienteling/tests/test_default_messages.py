@@ -34,7 +34,7 @@ DETAILS = {
 	"Points expiring": {"points": 250, "expiry_date": "05-12-2026"},
 	"Thank you for the referral": {"referred_name": "Asha Rao", "points": 500},
 	"Tell a friend": {"items": ["22K Gold Polki Ring"], "purchase_date": getdate(nowdate())},
-	"After her visit": {"reason_not_bought": "Price", "piece": "", "pieces": [], "budget": "60,000"},
+	"After the visit": {"reason_not_bought": "Price", "piece": "", "pieces": [], "budget": "60,000"},
 	"Appointment reminder": {
 		"appointment_purpose": "Bridal consultation",
 		"appointment_is_tomorrow": True,

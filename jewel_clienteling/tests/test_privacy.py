@@ -11,8 +11,10 @@ from frappe.website.doctype.personal_data_download_request.personal_data_downloa
 )
 
 from jewel_clienteling.api import privacy as api
+from jewel_clienteling.api.appointments import book
 from jewel_clienteling.api.customer import add_note
 from jewel_clienteling.services import planner, privacy, sync
+from jewel_clienteling.setup import defaults
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import customer, occasion
 
@@ -172,3 +174,82 @@ class TestPrivacy(FrappeTestCase):
 
 		self.assertIn("Came in with her sister", " ".join(row["note"] for row in data["Customer Note"]))
 		self.assertTrue(all(row["assigned_to"] == fx.ASSOCIATE for row in data["Client Outreach"]))
+
+	def test_her_appointments_are_in_her_export_and_go_on_erasure_with_their_event_and_todo(self):
+		for template in defaults.TEMPLATES:  # the reminders a booking plans
+			if template["reason"].startswith("Appointment") and not frappe.db.exists(
+				"Outreach Template", template["template_name"]
+			):
+				frappe.get_doc({"doctype": "Outreach Template", **template}).insert(ignore_permissions=True)
+		day = frappe.utils.add_days(nowdate(), 3)
+		while frappe.db.exists(
+			"Appointment", {"scheduled_time": ("between", [f"{day} 15:00", f"{day} 17:00"])}
+		):
+			day = frappe.utils.add_days(day, 1)  # the associate's hours a committed run left booked
+		self.addCleanup(_cancel_bookings, day)  # the next test's planner commits what this one left
+		frappe.set_user(fx.ASSOCIATE)
+		at_the_counter = book(
+			scheduled_time=f"{day} 15:00:00",
+			purpose="Bridal consultation",
+			customer=self.customer,
+			notes="Wants bridal sets for her daughter Meera",
+		)["appointment"]
+		someone_else = book(scheduled_time=f"{day} 16:00:00", purpose="Private viewing", customer=customer())
+		frappe.set_user("Administrator")
+		on_the_website = frappe.get_doc(
+			{
+				"doctype": "Appointment",
+				"scheduled_time": f"{day} 17:00:00",
+				"customer_name": "Her, from the website",
+				"customer_email": frappe.db.get_value("Customer", self.customer, "email_id"),
+				"appointment_with": "Customer",
+				"party": self.customer,
+			}
+		).insert(ignore_permissions=True)
+		event = frappe.db.get_value("Appointment", at_the_counter, "calendar_event")
+		self.assertTrue(
+			frappe.db.exists("ToDo", {"reference_type": "Appointment", "reference_name": at_the_counter})
+		)
+
+		data = json.loads(frappe.as_json(api.export_customer(self.customer)))
+
+		self.assertEqual(
+			[(row["name"], row["customer_details"]) for row in data["appointments"]],
+			[(at_the_counter, "Wants bridal sets for her daughter Meera"), (on_the_website.name, None)],
+		)
+		reminders = frappe.get_all(
+			"Client Outreach", filters={"reference_name": at_the_counter}, fields=["name", "customer"]
+		)
+		self.assertTrue(reminders and all(row.customer == self.customer for row in reminders))
+
+		name = frappe.db.get_value("Customer", self.customer, "customer_name")
+		summary = api.erase_customer(self.customer, confirm_name=name)
+
+		self.assertEqual((summary["appointments_deleted"], summary["calendar_events_deleted"]), (2, 2))
+		for appointment in (at_the_counter, on_the_website.name):
+			self.assertFalse(frappe.db.exists("Appointment", appointment))
+			self.assertFalse(
+				frappe.db.exists("ToDo", {"reference_type": "Appointment", "reference_name": appointment})
+			)
+			self.assertFalse(
+				frappe.db.exists("Version", {"ref_doctype": "Appointment", "docname": appointment})
+			)
+		self.assertFalse(frappe.db.exists("Event", event))
+		self.assertFalse(frappe.db.exists("Event Participants", {"reference_docname": self.customer}))
+		for row in frappe.get_all(
+			"Client Outreach", filters={"name": ("in", [r.name for r in reminders])}, fields=["*"]
+		):
+			self.assertEqual((row.status, row.message, row.phone), ("Skipped", None, None))
+		self.assertTrue(frappe.db.exists("Appointment", someone_else["appointment"]), "only hers go")
+
+
+def _cancel_bookings(day: str) -> None:
+	for name, event in frappe.get_all(
+		"Appointment",
+		filters={"scheduled_time": ("between", [f"{day} 15:00", f"{day} 17:00"])},
+		fields=["name", "calendar_event"],
+		as_list=True,
+	):
+		frappe.delete_doc("Appointment", name, ignore_permissions=True, force=True)
+		if event and frappe.db.exists("Event", event):
+			frappe.delete_doc("Event", event, ignore_permissions=True, force=True)

@@ -262,7 +262,7 @@ class TestWhatLowerRolesWrite(FrappeTestCase):
 		drafter = Drafter()
 		for template, variable in (
 			("Repair ready", "piece"),
-			("After her visit", "piece"),
+			("After the visit", "piece"),
 			("New arrivals", "preferred_category"),
 			("Festival invitation", "festival"),
 		):

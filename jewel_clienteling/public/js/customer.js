@@ -46,7 +46,7 @@ function jc_erase(frm) {
 			{
 				fieldtype: "HTML",
 				options: `<p>${__(
-					"Her occasions, preferences, notes, messages and consent details are erased, and she is not contacted again. Her invoices, loyalty points and repair tickets stay, as the law and the books need them. This cannot be undone."
+					"The customer's occasions, preferences, notes, messages, appointments and consent details are erased, and the customer is not contacted again. Invoices, loyalty points and repair tickets stay, as the law and the books need them. This cannot be undone."
 				)}</p>`,
 			},
 			{ fieldname: "request_reference", fieldtype: "Data", label: __("Customer's Request (reference)") },

@@ -59,7 +59,7 @@ frappe.provide("jewel_clienteling.moments");
 	};
 
 	// pieces (or a ready selection) sent to her on WhatsApp as a link to a page she opens without login
-	const SELECTIONS = ["Pieces", "Item group", "New arrivals in her category"];
+	const SELECTIONS = ["Pieces", "Item group", "New arrivals in the customer's category"];
 	moments.share_catalogue = function (customer, done) {
 		const dialog = new frappe.ui.Dialog({
 			title: __("Share Pieces on WhatsApp"),

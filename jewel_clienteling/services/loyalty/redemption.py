@@ -36,7 +36,7 @@ def apply_redemption(doc) -> None:
 	held = ledger.balance(doc.customer, doc.posting_date)
 	if points > held:
 		frappe.throw(
-			_("{0} holds {1} points; she cannot redeem {2}.").format(
+			_("{0} holds {1} points, so {2} cannot be redeemed.").format(
 				frappe.bold(doc.customer_name or doc.customer), held, points
 			),
 			title=_("Not Enough Points"),
@@ -68,7 +68,7 @@ def redeem_for_invoice(doc) -> None:
 		move = loyalty_rules.redeem(rows, points, today, name=ledger.new_name(), voucher=voucher)
 	except loyalty_rules.LoyaltyError as error:
 		frappe.throw(
-			_("She cannot redeem {0} points: she holds {1}.").format(
+			_("{0} points cannot be redeemed: the customer holds {1}.").format(
 				points, ledger.balance(doc.customer, today)
 			)
 			if error.reason == "insufficient_balance"

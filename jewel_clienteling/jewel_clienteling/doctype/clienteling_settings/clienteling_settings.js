@@ -27,7 +27,7 @@ frappe.ui.form.on("Clienteling Settings", {
 function learn(frm, restart) {
 	frappe.confirm(
 		__(
-			"Learn every customer's profile again from all her past sales? It runs in the background; you can keep working."
+			"Learn every customer's profile again from all their past sales? It runs in the background; you can keep working."
 		),
 		() =>
 			frappe

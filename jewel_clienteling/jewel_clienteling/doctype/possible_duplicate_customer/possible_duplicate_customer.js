@@ -7,7 +7,7 @@ frappe.ui.form.on("Possible Duplicate Customer", {
 		frm.add_custom_button(__("Merge into {0}", [frm.doc.existing_customer]), () => {
 			frappe.confirm(
 				__(
-					"Merge {0} into {1}? Her visits, repairs, points, notes and consent history follow; {0} is deleted.",
+					"Merge {0} into {1}? The visits, repairs, points, notes and consent history of {0} follow; {0} is deleted.",
 					[frm.doc.customer, frm.doc.existing_customer]
 				),
 				() =>

@@ -99,7 +99,7 @@ def definitions() -> dict[str, tuple[str, str]]:
 		"first_visits": (
 			_("First visits"),
 			_(
-				"A visit is a day a customer bought at a store: her submitted invoices that day at that counter (POS Invoices, and Sales Invoices that are not a POS closing's); returns, cancelled invoices and the walk-in customer are left out. A first visit is her first ever."
+				"A visit is a day a customer bought at a store: the customer's submitted invoices that day at that counter (POS Invoices, and Sales Invoices that are not a POS closing's); returns, cancelled invoices and the walk-in customer are left out. A first visit is the customer's first ever."
 			),
 		),
 		"first_visit_spend": (
@@ -133,7 +133,9 @@ def definitions() -> dict[str, tuple[str, str]]:
 	kinds = {
 		rules.TIMED: (
 			_("Timed"),
-			_("occasions, after a purchase, and a word to stay in touch when she has not been in (Lapsed)"),
+			_(
+				"occasions, after a purchase, and a word to stay in touch when the customer has not been in (Lapsed)"
+			),
 		),
 		rules.BROADCAST: (_("Broadcast"), _("campaigns sending the same message to many")),
 	}
@@ -147,12 +149,12 @@ def definitions() -> dict[str, tuple[str, str]]:
 		)
 		found[f"{slug}_reply_rate"] = (
 			_("{0}: replied").format(name),
-			_("Of those sent, the share she answered (a reply recorded on the outreach)."),
+			_("Of those sent, the share the customer answered (a reply recorded on the outreach)."),
 		)
 		found[f"{slug}_conversion_rate"] = (
 			_("{0}: bought after").format(name),
 			_(
-				"Of those sent, the share a sale was credited to: she bought within the attribution window after it (Clienteling Settings), each sale credited to one message."
+				"Of those sent, the share a sale was credited to: the customer bought within the attribution window after it (Clienteling Settings), each sale credited to one message."
 			),
 		)
 		found[f"{slug}_revenue"] = (
