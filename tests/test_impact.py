@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jewel_clienteling.domain import impact as rules
@@ -29,6 +29,7 @@ def test_a_month_has_matured_once_its_last_day_is_12_months_ago():
 
 
 @given(st.dates(min_value=date(2001, 1, 1), max_value=date(2040, 12, 31)))
+@example(date(2001, 2, 28))  # 29 February 2000's 12 months end on 28 February 2001
 def test_every_first_visit_of_a_matured_month_has_had_its_12_months(today):
 	month = rules.last_matured_month(today)
 	assert rules.came_back_by(rules.month_end(month)) <= today

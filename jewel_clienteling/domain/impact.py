@@ -178,9 +178,12 @@ def came_back(day: date, next_visit: date | None) -> bool:
 def last_matured_month(today: date) -> date:
 	"""The last month whose first-time buyers have all had their 12 months by `today`: its last day is
 	at least 12 months before today."""
-	return (today - relativedelta(months=COME_BACK_MONTHS) + relativedelta(days=1)).replace(
-		day=1
-	) - relativedelta(months=1)
+	# the month a year back matured if its last day's 12 months are over (29 February 2000's ended on
+	# 28 February 2001, as the SQL's interval counts them), else the month before it did
+	month = (today - relativedelta(months=COME_BACK_MONTHS)).replace(day=1)
+	if came_back_by(month_end(month)) <= today:
+		return month
+	return month - relativedelta(months=1)
 
 
 def side_of(month: date, arrival: date | None) -> str:
