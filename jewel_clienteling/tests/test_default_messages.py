@@ -46,6 +46,9 @@ DETAILS = {
 	"Custom order update": {"order_stage": "Design approved", "order_piece": "", "order_promised_date": ""},
 	"Catalogue share": {"catalogue_link": "https://kanak.example/c?t=abc", "catalogue_pieces": 6},
 	"Old gold exchange offer": {"festival": "Dhanteras", "festival_date": "6 November"},
+	"Stay in touch: care": {},
+	"Stay in touch: new pieces": {"preferred_category": "Necklaces"},
+	"Stay in touch: invitation": {},
 }
 
 
