@@ -16,25 +16,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jewel_clienteling.domain import messaging
-from jewel_clienteling.domain.messaging import (
+from jewel_clienteling.domain.incoming import (
 	STATUS_RANK,
-	MessagingError,
-	Pacer,
-	build_template_payload,
-	build_text_payload,
-	classify_error,
 	consent_intent,
-	max_burst,
 	next_status,
-	parse_send_response,
 	parse_webhook,
-	peak_rate,
-	retry_delay,
-	should_give_up,
 	sign,
 	signature_is_valid,
 	window_open,
 )
+from jewel_clienteling.domain.messaging import (
+	MessagingError,
+	build_template_payload,
+	build_text_payload,
+	classify_error,
+	parse_send_response,
+	retry_delay,
+	should_give_up,
+)
+from jewel_clienteling.domain.pacing import Pacer, max_burst, peak_rate
 from jewel_clienteling.testing.whatsapp_server import (
 	inbound_button_payload,
 	inbound_text_payload,

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND, parse_webhook
+from jewel_clienteling.domain.incoming import parse_webhook
+from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND
 from jewel_clienteling.domain.webhook import (
 	CALLBACKS_PER_MESSAGE,
 	DRAIN_JOBS,

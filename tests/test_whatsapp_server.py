@@ -10,15 +10,14 @@ import urllib.request
 
 import pytest
 
+from jewel_clienteling.domain.incoming import parse_webhook, signature_is_valid
 from jewel_clienteling.domain.messaging import (
 	build_template_payload,
 	build_text_payload,
 	classify_error,
 	parse_send_response,
-	parse_webhook,
 	retry_delay,
 	should_give_up,
-	signature_is_valid,
 )
 from jewel_clienteling.testing.local_server import BACKLOG
 from jewel_clienteling.testing.whatsapp_server import (

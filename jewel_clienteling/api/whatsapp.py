@@ -15,7 +15,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from werkzeug.wrappers import Response
 
-from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain import incoming
 from jewel_clienteling.services import webhook_intake, whatsapp
 
 
@@ -26,7 +26,7 @@ def inbound() -> Response | dict:
 	if frappe.request.method == "GET":
 		return _handshake(config)
 	raw = frappe.request.get_data(cache=True) or b""
-	if not rules.signature_is_valid(
+	if not incoming.signature_is_valid(
 		whatsapp.app_secret(config), raw, frappe.get_request_header("X-Hub-Signature-256")
 	):
 		raise frappe.PermissionError(_("This request is not signed by Meta."))

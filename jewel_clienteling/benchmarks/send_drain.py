@@ -17,7 +17,7 @@ import time
 import frappe
 from frappe.utils import get_bench_path, now_datetime, nowdate
 
-from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import pacing
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.tests.utils import whatsapp_template
 
@@ -51,8 +51,8 @@ def run(n: int = 10000, workers: int = 2, single_share: float = 0.2, per_second:
 		for senders, count, sent, elapsed, left, sends in results:
 			print(
 				f"  {senders} sender(s): {sent}/{count} sent in {elapsed:.1f} s = {sent / elapsed:.1f} msg/s"
-				f" · busiest second {messaging.peak_rate(sends)} · largest burst to one customer"
-				f" within {gap:g} s: {messaging.max_burst(sends, gap)} · not sent: {left}"
+				f" · busiest second {pacing.peak_rate(sends)} · largest burst to one customer"
+				f" within {gap:g} s: {pacing.max_burst(sends, gap)} · not sent: {left}"
 			)
 			print(f"    steady rate (first 95% of the messages): {steady_rate(sends):.1f} msg/s")
 		(_, _, sent1, t1, _, _), (_, _, sent2, t2, _, _) = results

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from jewel_clienteling.domain import outreach as outreach_rules
-from jewel_clienteling.domain.messaging import whole_words
+from jewel_clienteling.domain.incoming import whole_words
 
 # How often, exactly as spelled in the Customer's jc_contact_rhythm options; more often first
 WEEKLY = "Weekly"

@@ -14,7 +14,8 @@ import hashlib
 import zlib
 from datetime import datetime
 
-from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND, WebhookBatch
+from jewel_clienteling.domain.incoming import WebhookBatch
+from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND
 
 CALLBACKS_PER_MESSAGE = 3  # sent, delivered, read (or failed)
 LIMIT_HEADROOM = 2.0  # Meta catches up in bursts after a pause, and a campaign may overlap replies

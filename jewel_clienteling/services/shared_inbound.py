@@ -18,7 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, get_datetime, get_system_timezone, now_datetime
 
-from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import shared_number as body
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.services import shared_number, webhook_intake, whatsapp
@@ -99,7 +99,7 @@ def sweep(hours: int = SWEEP_HOURS, page: int = SWEEP_PAGE) -> int:
 		payload = meta_body(row, phone_id)
 		if payload:
 			raw = json.dumps(payload, sort_keys=True).encode()
-			waiting[intake.event_key(messaging.parse_webhook(payload), raw)] = (raw, payload)
+			waiting[intake.event_key(incoming.parse_webhook(payload), raw)] = (raw, payload)
 	if not waiting:
 		return 0
 	held = set(frappe.get_all(webhook_intake.EVENT, {"name": ("in", list(waiting))}, pluck="name"))

@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Max
 from frappe.utils import add_to_date, convert_utc_to_system_timezone, get_datetime, now_datetime
 
-from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.outreach import normalise_phone
@@ -43,7 +43,7 @@ def local(moment):
 
 
 def process(payload: dict) -> dict:
-	batch = messaging.parse_webhook(payload)
+	batch = incoming.parse_webhook(payload)
 	done = {"statuses": 0, "messages": 0, "unknown": 0, "problems": len(batch.problems)}
 	for problem in batch.problems:
 		logger().warning(f"webhook entry skipped: {problem}")
@@ -55,7 +55,7 @@ def process(payload: dict) -> dict:
 	return done
 
 
-def apply_status(event: messaging.StatusEvent) -> bool:
+def apply_status(event: incoming.StatusEvent) -> bool:
 	"""Move her outreach forward; False when we never sent that message id (acknowledged, logged)."""
 	row = frappe.db.get_value(
 		OUTREACH,
@@ -70,7 +70,7 @@ def apply_status(event: messaging.StatusEvent) -> bool:
 	current = row.status.lower() if row.status in STATUS_FIELD.values() else None
 	if row.status in ANSWERED:
 		current = "read"
-	new = messaging.next_status(current, event.status)
+	new = incoming.next_status(current, event.status)
 	values = {}
 	# a replayed or late status never moves a date already set
 	if event.status == "delivered" and not row.delivered_on:
@@ -87,7 +87,7 @@ def apply_status(event: messaging.StatusEvent) -> bool:
 	return True
 
 
-def take_in(message: messaging.InboundMessage) -> None:
+def take_in(message: incoming.InboundMessage) -> None:
 	if frappe.db.exists("Clienteling WhatsApp Message", {"message_id": message.message_id}):
 		return  # a redelivery
 	region = clienteling_settings.get_settings().default_region or "IN"
@@ -120,7 +120,7 @@ def take_in(message: messaging.InboundMessage) -> None:
 		frappe.db.set_value(OUTREACH, outreach, {"status": lifecycle.REPLIED, "replied_on": received})
 	# "MONTHLY", "LESS": how often she hears from the store, her latest word winning as with STOP
 	rhythm.take_reply(customer, message.text, received)
-	intent = messaging.consent_intent(message.text)
+	intent = incoming.consent_intent(message.text)
 	# a STOP is about the phone: no record of any store with that number writes to it again
 	targets = {"start": [customer], "stop": match.same_number}.get(intent, [])
 	for target in targets:

@@ -20,7 +20,7 @@ from frappe.query_builder import DocType
 from frappe.utils import add_to_date, cint, now, now_datetime
 from frappe.utils.background_jobs import is_job_enqueued
 
-from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.services import whatsapp
 from jewel_clienteling.services.webhook import logger, process
@@ -49,7 +49,7 @@ def job_id(slot: int) -> str:
 
 def receive(raw: bytes, payload: dict) -> dict:
 	"""Store a signed delivery once and wake a drain job after the commit; nothing is applied here."""
-	batch = messaging.parse_webhook(payload)
+	batch = incoming.parse_webhook(payload)
 	key = intake.event_key(batch, raw)
 	slot = intake.drain_slot(batch, key)
 	stored = _store(key, slot, raw, payload, batch)
@@ -67,7 +67,7 @@ def wake(slot: int) -> None:
 		)
 
 
-def _store(key: str, slot: int, raw: bytes, payload: dict, batch: messaging.WebhookBatch) -> bool:
+def _store(key: str, slot: int, raw: bytes, payload: dict, batch: incoming.WebhookBatch) -> bool:
 	"""Insert the event; False when an event with this key is already stored (a redelivery)."""
 	try:
 		text = bytes(raw).decode("utf-8")

@@ -17,6 +17,7 @@ from frappe.utils import cint, flt, get_datetime, now_datetime
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import messaging as rules
 from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.services import claims, shared_number
@@ -222,7 +223,7 @@ def send_one(row, config, templates, session) -> str:
 		return claims.finish(row, "Skipped", _("No WhatsApp consent when it was time to send."))
 	try:
 		to = rules.recipient_digits(row.phone or "")
-		in_window = rules.window_open(
+		in_window = incoming.window_open(
 			get_datetime(customer.jc_whatsapp_last_inbound) if customer.jc_whatsapp_last_inbound else None,
 			now_datetime(),
 		)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler
 
-from jewel_clienteling.domain.messaging import sign
+from jewel_clienteling.domain.incoming import sign
 from jewel_clienteling.testing.local_server import LocalHTTPServer, serve
 
 TITLES = {

@@ -19,7 +19,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from jewel_clienteling.api import dashboard as dashboard_api
-from jewel_clienteling.domain.messaging import InboundMessage
+from jewel_clienteling.domain.incoming import InboundMessage
 from jewel_clienteling.jewel_clienteling.report.referrals import referrals
 from jewel_clienteling.services import webhook
 from jewel_clienteling.services.duplicates import DUPLICATE

@@ -13,7 +13,7 @@ from frappe.utils.background_jobs import get_job
 
 from jewel_clienteling import tasks
 from jewel_clienteling.domain import webhook as intake
-from jewel_clienteling.domain.messaging import sign
+from jewel_clienteling.domain.incoming import sign
 from jewel_clienteling.services import webhook_intake, whatsapp
 from jewel_clienteling.testing.whatsapp_server import inbound_text_payload, signed, status_payload
 from jewel_clienteling.tests import fixtures as fx

@@ -182,7 +182,7 @@ class TestWhatsApp(FrappeTestCase):
 		self.assertFalse(frappe.db.exists("Clienteling WhatsApp Message", {"phone": "+" + digits}))
 		# signed but not JSON: refused, nothing stored. (Sent as application/json, Frappe itself rejects
 		# the body before any app code runs.)
-		from jewel_clienteling.domain.messaging import sign
+		from jewel_clienteling.domain.incoming import sign
 
 		bad = b"{not json"
 		statuses = [
