@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe.utils import get_test_client, getdate, now_datetime, nowdate
-from frappe.utils.background_jobs import get_job, get_queues
+from frappe.utils.background_jobs import get_job, get_queues, get_redis_conn
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.webhook import DRAIN_JOBS
@@ -18,19 +18,30 @@ from jewel_clienteling.services import sync, webhook_intake
 from jewel_clienteling.services.outreach import Queue
 
 
-def refresh_job_id(customer: str) -> str:
-	return f"jewel_clienteling:refresh:{customer}"
+def waiting_to_be_learnt() -> set[str]:
+	"""Customers a committed sale has queued for learning, not yet taken by a learning job."""
+	pending, _owner = sync.keys()
+	return {name.decode() for name in get_redis_conn().smembers(pending)}
+
+
+def queued_learning_job():
+	"""The learning job that owns the waiting customers, as queued in RQ, or None."""
+	_pending, owner = sync.keys()
+	token = get_redis_conn().get(owner)
+	return get_job(sync.job_id(token.decode())) if token else None
 
 
 def commit_and_run_queued_refresh(test, customer: str) -> None:
-	"""Commit (after_commit callbacks queue the refresh), assert the job is queued, run it."""
+	"""Commit (after_commit callbacks queue her for learning), assert she waits and a learning job is
+	queued, and run that job as a worker would (without its few seconds' wait for more sales)."""
 	frappe.db.commit()  # nosemgrep: the hook acts only after a real commit
-	job = get_job(refresh_job_id(customer))
-	test.assertIsNotNone(job, "the sale should have queued a profile refresh for its customer")
+	test.assertIn(customer, waiting_to_be_learnt(), "the sale should have queued its customer for learning")
+	job = queued_learning_job()
+	test.assertIsNotNone(job, "a learning job should be queued")
 	kwargs = job.kwargs["kwargs"]
 	job.delete()
-	test.assertEqual(kwargs, {"customer": customer})
-	sync.run_refresh(**kwargs)
+	sync.learn_pending(**{**kwargs, "gather": 0})
+	test.assertNotIn(customer, waiting_to_be_learnt())
 
 
 def run_queued_webhook_jobs() -> int:
