@@ -31,16 +31,24 @@ def queued_learning_job():
 	return get_job(sync.job_id(token.decode())) if token else None
 
 
+def run_queued_learning() -> bool:
+	"""Run the learning job the committed sales queued, taken from the real RQ queue, as a worker
+	would (without its few seconds' wait for more sales). Returns whether one was queued."""
+	job = queued_learning_job()
+	if job is None:
+		return False
+	kwargs = job.kwargs["kwargs"]
+	job.delete()
+	sync.learn_pending(**{**kwargs, "gather": 0})
+	return True
+
+
 def commit_and_run_queued_refresh(test, customer: str) -> None:
 	"""Commit (after_commit callbacks queue her for learning), assert she waits and a learning job is
 	queued, and run that job as a worker would (without its few seconds' wait for more sales)."""
 	frappe.db.commit()  # nosemgrep: the hook acts only after a real commit
 	test.assertIn(customer, waiting_to_be_learnt(), "the sale should have queued its customer for learning")
-	job = queued_learning_job()
-	test.assertIsNotNone(job, "a learning job should be queued")
-	kwargs = job.kwargs["kwargs"]
-	job.delete()
-	sync.learn_pending(**{**kwargs, "gather": 0})
+	test.assertTrue(run_queued_learning(), "a learning job should be queued")
 	test.assertNotIn(customer, waiting_to_be_learnt())
 
 
@@ -300,6 +308,8 @@ def run_queued_jobs() -> list[str]:
 			return ran
 		method, kwargs = job.kwargs["method"], job.kwargs.get("kwargs") or {}
 		job.delete()
+		if method == sync.LEARN_JOB:
+			kwargs = {**kwargs, "gather": 0}  # what the sales queued, without waiting for more
 		frappe.get_attr(method)(**kwargs)
 		ran.append(method)
 
@@ -310,6 +320,7 @@ def discard_queued_jobs() -> int:
 	jobs = list(_app_jobs())
 	for job in jobs:
 		job.delete()
+	get_redis_conn().delete(*sync.keys())  # nobody waits to be learnt, and no job holds the set
 	return len(jobs)
 
 
