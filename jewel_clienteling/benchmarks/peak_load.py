@@ -100,6 +100,7 @@ def run(
 			time.sleep(0.5)
 		backlog_after = backlog(start_at)
 		drained_in = time.time() - ended
+		worker_cpu_s = sum(procs.cpu_seconds(worker.pid) for worker in rq)
 		for worker in rq:
 			worker.terminate()
 			worker.wait()
@@ -119,6 +120,7 @@ def run(
 		drained_in,
 		visible,
 		(load_before, load_at_end),
+		worker_cpu_s,
 	)
 
 
@@ -141,14 +143,17 @@ def side_by_side(rate: float = 10, minutes: float = 2, old_code: str | None = No
 		# the setting is put back for the counters and the site
 		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 	alone = outcome["ERPNext alone"]["sales_per_s"]
-	print(f"\n{'':34}{'sales/s':>9}{'ratio':>8}{'latency p50':>13}{'visible p95 s':>15}{'load 1m':>14}")
+	print(
+		f"\n{'':34}{'sales/s':>9}{'ratio':>8}{'latency p50':>13}{'visible p95 s':>15}"
+		f"{'jobs CPU/sale':>15}{'load 1m':>14}"
+	)
 	for label, figures in outcome.items():
 		ratio = figures["sales_per_s"] / alone
 		figures["ratio"] = round(ratio, 3)
 		p95 = figures.get("visible_p95_s")
 		print(
 			f"{label[:34]:<34}{figures['sales_per_s']:>9.2f}{ratio:>8.3f}{figures['latency_p50_ms']:>11.0f}ms"
-			f"{'' if p95 is None else f'{p95:.1f}':>15}"
+			f"{'' if p95 is None else f'{p95:.1f}':>15}{figures['worker_cpu_ms_per_sale']:>12.1f} ms"
 			f"{figures['load'][0][0]:>7.2f}→{figures['load'][1][0]:.2f}"
 		)
 	mine = outcome["with the app, this code"]
@@ -194,7 +199,19 @@ def backlog(since: float) -> dict:
 	return {"queued": queued, "running": running, "oldest_seconds": round(oldest, 1)}
 
 
-def report(results, rate, total, start_at, ended, backlog_at_end, backlog_after, drained_in, visible, load):
+def report(
+	results,
+	rate,
+	total,
+	start_at,
+	ended,
+	backlog_at_end,
+	backlog_after,
+	drained_in,
+	visible,
+	load,
+	worker_cpu_s,
+):
 	made = [r for r in results if "ms" in r]
 	failed = [r for r in results if "error" in r]
 	missed = [r for r in results if r.get("missed")]
@@ -207,6 +224,7 @@ def report(results, rate, total, start_at, ended, backlog_at_end, backlog_after,
 		"failed": len(failed),
 		"latency_p50_ms": statistics.median(latency) if latency else 0.0,
 		"load": load,
+		"worker_cpu_ms_per_sale": 1000 * worker_cpu_s / max(len(made), 1),
 	}
 	print(f"peak load: {total} POS sales scheduled at {rate}/s over {total / rate:.0f} s")
 	print(f"  made {len(made)}, failed {len(failed)}, missed (not begun in the window) {len(missed)}")
@@ -230,6 +248,10 @@ def report(results, rate, total, start_at, ended, backlog_at_end, backlog_after,
 			f" p95 {figures['visible_p95_s']:.1f}, max {max(visible):.1f};"
 			f" {len(made) - len(visible)} of {len(made)} not learnt when the run ended"
 		)
+	print(
+		f"  workers' CPU (their jobs included, the database's not): {worker_cpu_s:.1f} s,"
+		f" {figures['worker_cpu_ms_per_sale']:.1f} ms a sale"
+	)
 	print(f"  load average (1, 5, 15 min) before {load[0]}, when the last sale was in {load[1]}")
 	print(f"  job backlog when the last sale was in: {backlog_at_end}")
 	print(f"  job backlog {drained_in:.0f} s later: {backlog_after}")

@@ -111,3 +111,13 @@ class OwnQueues:
 		else:
 			frappe.local.conf.pop("bench_id", None)
 		return False
+
+
+def cpu_seconds(pid: int) -> float:
+	"""CPU a process has used, with that of its children it has waited for (RQ's work-horses)."""
+	try:
+		with open(f"/proc/{pid}/stat") as stat:
+			fields = stat.read().rsplit(")", 1)[1].split()
+	except OSError:
+		return 0.0
+	return sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")

@@ -4,8 +4,9 @@ Inside the sale's transaction we only register a callback. After the sale commit
 adds her to a set of customers waiting to be learnt (in the queue's Redis, which evicts nothing)
 and, unless a learning job already owns that set, queues one. That job starts a few seconds after
 the first sale, so the sales close behind it are learnt with it, and learns everyone waiting, a page
-at a time, in set-based queries (services/learning), until nobody is left. At peak one job learns
-hundreds of sales a page instead of a job (and a worker process forked for it) a sale.
+at a time, in set-based queries (services/learning), until nobody has come for a few seconds. At
+peak one job learns the sales of every few seconds together, instead of a job (and a worker process
+forked for it, its caches cold) a sale.
 
 Why Redis and not a pending row: the sale's own invoice is already the durable record of what is
 not learnt (`jc_profile_seen` differs from its docstatus until her profile has learnt it, written in
@@ -31,6 +32,8 @@ from jewel_clienteling.services import settings as clienteling_settings
 
 LEARN_JOB = "jewel_clienteling.services.sync.learn_pending"
 GATHER_SECONDS = 2.0  # the job starts this long after the first sale: the sales close behind it join
+LINGER_SECONDS = 10.0  # and looks for more this long after the last, every GATHER_SECONDS
+MAX_SECONDS = 240  # then hands over to a fresh job, well within the short queue's timeout
 LEARN_PAGE = 200  # customers learnt in one transaction
 OWNER_SECONDS = 120  # a learning job killed mid-way lets go of the set after this long
 SWEEP_LOOKBACK_DAYS = facts.SWEEP_LOOKBACK_DAYS
@@ -61,7 +64,8 @@ def refresh_after_commit(customer: str) -> None:
 
 def learn_soon(customers: list[str]) -> bool:
 	"""Add them to the customers waiting to be learnt, and queue the job that learns them unless one
-	owns the set already. Never raises: the sales are committed, and the sweep finds them."""
+	owns the set already (one round trip when one does). Never raises: the sales are committed, and
+	the sweep finds them."""
 	try:
 		redis = get_redis_conn()
 		pending, owner = keys()
@@ -69,47 +73,73 @@ def learn_soon(customers: list[str]) -> bool:
 		pipe = redis.pipeline()
 		pipe.sadd(pending, *customers)
 		pipe.set(owner, token, nx=True, ex=OWNER_SECONDS)
-		if not pipe.execute()[1]:
-			return True  # the job that owns the set takes them
-		try:
-			frappe.enqueue(
-				LEARN_JOB,
-				queue="short",
-				job_id=job_id(token),
-				deduplicate=True,
-				token=token,
-				first_at=time.time(),
-			)
-		except Exception:
-			redis.eval(_RELEASE, 1, owner, token)  # the next sale tries again
-			raise
+		if pipe.execute()[1]:
+			_queue(redis, token)
 		return True
 	except Exception:
 		logger().warning(f"could not queue learning for {customers}", exc_info=True)
 		return False
 
 
-def learn_pending(token: str, first_at: float | None = None, gather: float = GATHER_SECONDS) -> int:
+def _queue(redis, token: str) -> None:
+	"""Queue the learning job that owns the set with `token`; on failure let go of the set, so the
+	next sale tries again."""
+	try:
+		frappe.enqueue(
+			LEARN_JOB,
+			queue="short",
+			timeout=MAX_SECONDS + 60,
+			job_id=job_id(token),
+			deduplicate=True,
+			token=token,
+			first_at=time.time(),
+		)
+	except Exception:
+		redis.eval(_RELEASE, 1, keys()[1], token)
+		raise
+
+
+def learn_pending(
+	token: str,
+	first_at: float | None = None,
+	gather: float = GATHER_SECONDS,
+	linger: float = LINGER_SECONDS,
+	max_seconds: float = MAX_SECONDS,
+) -> int:
 	"""Background job: learn every customer waiting, a page at a time, each page its own
-	transaction, until none is left; returns how many were learnt. A page that fails is learnt one
-	customer at a time; a customer that fails is in the Error Log and the sweep retries her."""
+	transaction; when none is left, look again every `gather` seconds for `linger` seconds (through
+	a busy afternoon one job learns every sale, instead of a job and a forked work-horse, cold, for
+	each few); returns how many were learnt. After `max_seconds` a fresh job takes over, within the
+	queue's timeout. A page that fails is learnt one customer at a time; a customer that fails is in
+	the Error Log and the sweep retries her."""
 	redis = get_redis_conn()
 	pending, owner = keys()
 	wait = (first_at or 0) + gather - time.time()
 	if wait > 0:
 		time.sleep(wait)
-	learnt = 0
+	learnt, began, idle_since = 0, time.monotonic(), None
 	try:
-		while True:
+		while time.monotonic() - began < max_seconds:
 			redis.eval(_KEEP, 1, owner, token, OWNER_SECONDS)
 			customers = sorted(name.decode() for name in redis.spop(pending, LEARN_PAGE) or [])
 			if customers:
 				learnt += learn_now(customers)
+				idle_since = None
+				continue
+			idle_since = idle_since or time.monotonic()
+			if time.monotonic() - idle_since < linger:
+				time.sleep(max(gather, 0.1))
 				continue
 			redis.eval(_RELEASE, 1, owner, token)
 			# one who came after the last look and found the set owned is taken now (or woke a job)
 			if not redis.scard(pending) or not redis.set(owner, token, nx=True, ex=OWNER_SECONDS):
 				return learnt
+			idle_since = None
+		redis.eval(_RELEASE, 1, owner, token)
+		successor = frappe.generate_hash(length=16)
+		if redis.scard(pending) and redis.set(owner, successor, nx=True, ex=OWNER_SECONDS):
+			_queue(redis, successor)
+		return learnt
 	except Exception:
 		# the next sale queues a new job at once; the page in hand is the sweep's
 		redis.eval(_RELEASE, 1, owner, token)

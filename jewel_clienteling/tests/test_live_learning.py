@@ -11,7 +11,7 @@ same way on every run (derandomize), so the test cannot pass or fail by chance."
 import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, getdate, nowdate
-from frappe.utils.background_jobs import get_queues
+from frappe.utils.background_jobs import get_job, get_queues
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -118,6 +118,22 @@ class TestLiveLearning(FrappeTestCase):
 		self.assertEqual(len(learning_jobs()), 1)
 		self.assertTrue(run_queued_learning())
 		self.assertEqual(profile(customers[0]).jc_purchases, 2)
+
+	def test_a_job_at_its_time_limit_hands_the_waiting_to_a_fresh_one(self):
+		discard_queued_jobs()
+		customer = fx.make_customer()
+		fx.make_pos_invoice(customer, ITEMS[0])
+		frappe.db.commit()  # nosemgrep: a request commits its sale
+		[first] = learning_jobs()
+		job = get_job(first.split("::", 1)[1])
+		kwargs = job.kwargs["kwargs"]
+		job.delete()
+		self.assertEqual(sync.learn_pending(**{**kwargs, "gather": 0, "linger": 0, "max_seconds": 0}), 0)
+		self.assertIn(customer, waiting_to_be_learnt())
+		[second] = learning_jobs()
+		self.assertNotEqual(first, second)
+		self.assertTrue(run_queued_learning())
+		self.assertEqual(profile(customer).jc_purchases, 1)
 
 	def live_equals_scratch(self, events) -> list[str]:
 		"""Make the events, learnt as they come; then learn it all from scratch; both must agree.

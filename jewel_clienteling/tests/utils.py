@@ -39,7 +39,7 @@ def run_queued_learning() -> bool:
 		return False
 	kwargs = job.kwargs["kwargs"]
 	job.delete()
-	sync.learn_pending(**{**kwargs, "gather": 0})
+	sync.learn_pending(**{**kwargs, "gather": 0, "linger": 0})
 	return True
 
 
@@ -309,7 +309,7 @@ def run_queued_jobs() -> list[str]:
 		method, kwargs = job.kwargs["method"], job.kwargs.get("kwargs") or {}
 		job.delete()
 		if method == sync.LEARN_JOB:
-			kwargs = {**kwargs, "gather": 0}  # what the sales queued, without waiting for more
+			kwargs = {**kwargs, "gather": 0, "linger": 0}  # what the sales queued, without waiting for more
 		frappe.get_attr(method)(**kwargs)
 		ran.append(method)
 
