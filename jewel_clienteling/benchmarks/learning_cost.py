@@ -41,6 +41,7 @@ def run(sales: int = 100, customers: int = 60) -> dict:
 		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 		for index in range(sales):
 			fx.make_pos_invoice(pool[index % customers], ITEMS, jc_purchase_occasion="Self")
+			# each sale is a request of its own: its hook acts after its commit
 			frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 		waiting = waiting_to_be_learnt() & set(pool)
 		job = queued_learning_job()
