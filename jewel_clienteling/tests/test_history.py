@@ -8,11 +8,10 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_days, flt, getdate, nowdate
-from frappe.utils.background_jobs import get_job
 
 from jewel_clienteling.services import history, sync
 from jewel_clienteling.tests import history_store as past
-from jewel_clienteling.tests.utils import committed_settings, refresh_job_id
+from jewel_clienteling.tests.utils import committed_settings, waiting_to_be_learnt
 
 PAGE = 7  # small pages, so the test site's customers take several
 
@@ -39,7 +38,7 @@ class TestLearningHistory(FrappeTestCase):
 			self.assertFalse([row for row in learnt["preferences"] if row[3] == "Inferred"], name)
 			self.assertEqual(learnt["occasions"], [], name)
 			self.assertFalse({row[3] for row in learnt["seen"]} - {0, None}, name)
-			self.assertIsNone(get_job(refresh_job_id(name)), "no sale queued a refresh")
+			self.assertNotIn(name, waiting_to_be_learnt(), "no sale queued her for learning")
 
 	def test_history_learns_what_the_live_refresh_learns_field_by_field(self):
 		for name in self.customers:

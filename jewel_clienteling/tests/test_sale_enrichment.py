@@ -5,7 +5,6 @@ from datetime import date
 import frappe
 from frappe.tests.utils import FrappeTestCase, change_settings
 from frappe.utils import add_days, background_jobs, flt, getdate, nowdate
-from frappe.utils.background_jobs import get_job
 
 from jewel_clienteling.services import facts, sync
 from jewel_clienteling.tests import fixtures as fx
@@ -14,8 +13,8 @@ from jewel_clienteling.tests.utils import (
 	occasions,
 	preferences,
 	profile,
-	refresh_job_id,
 	run_in_bench,
+	waiting_to_be_learnt,
 )
 
 EVERYONE = 1_000_000  # whatever else the site still has waiting, look at all of it
@@ -188,7 +187,7 @@ class TestSaleEnrichment(FrappeTestCase):
 		consolidated = frappe.db.get_value("POS Invoice", first.name, "consolidated_invoice")
 		self.assertTrue(frappe.db.get_value("Sales Invoice", consolidated, "is_consolidated"))
 		frappe.db.commit()  # nosemgrep
-		self.assertIsNone(get_job(refresh_job_id(customer)), "a consolidation must not look like a sale")
+		self.assertNotIn(customer, waiting_to_be_learnt(), "a consolidation must not look like a sale")
 
 		sync.run_refresh(customer)
 		stats = profile(customer)
@@ -206,7 +205,7 @@ class TestSaleEnrichment(FrappeTestCase):
 			)
 			self.assertEqual(sale.docstatus, 1)
 			frappe.db.commit()  # nosemgrep
-			self.assertIsNone(get_job(refresh_job_id(customer)))
+			self.assertNotIn(customer, waiting_to_be_learnt())
 			self.assertNotIn(customer, sync.customers_needing_refresh(EVERYONE))
 			sync.run_refresh(customer)
 		self.assertEqual(profile(customer).jc_purchases, 0)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 import frappe
 from frappe.utils import get_test_client, getdate, now_datetime, nowdate
-from frappe.utils.background_jobs import get_job, get_queues
+from frappe.utils.background_jobs import get_job, get_queues, get_redis_conn
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.webhook import DRAIN_JOBS
@@ -18,19 +18,38 @@ from jewel_clienteling.services import sync, webhook_intake
 from jewel_clienteling.services.outreach import Queue
 
 
-def refresh_job_id(customer: str) -> str:
-	return f"jewel_clienteling:refresh:{customer}"
+def waiting_to_be_learnt() -> set[str]:
+	"""Customers a committed sale has queued for learning, not yet taken by a learning job."""
+	pending, _owner = sync.keys()
+	return {name.decode() for name in get_redis_conn().smembers(pending)}
+
+
+def queued_learning_job():
+	"""The learning job that owns the waiting customers, as queued in RQ, or None."""
+	_pending, owner = sync.keys()
+	token = get_redis_conn().get(owner)
+	return get_job(sync.job_id(token.decode())) if token else None
+
+
+def run_queued_learning() -> bool:
+	"""Run the learning job the committed sales queued, taken from the real RQ queue, as a worker
+	would (without its few seconds' wait for more sales). Returns whether one was queued."""
+	job = queued_learning_job()
+	if job is None:
+		return False
+	kwargs = job.kwargs["kwargs"]
+	job.delete()
+	sync.learn_pending(**{**kwargs, "gather": 0, "linger": 0})
+	return True
 
 
 def commit_and_run_queued_refresh(test, customer: str) -> None:
-	"""Commit (after_commit callbacks queue the refresh), assert the job is queued, run it."""
+	"""Commit (after_commit callbacks queue her for learning), assert she waits and a learning job is
+	queued, and run that job as a worker would (without its few seconds' wait for more sales)."""
 	frappe.db.commit()  # nosemgrep: the hook acts only after a real commit
-	job = get_job(refresh_job_id(customer))
-	test.assertIsNotNone(job, "the sale should have queued a profile refresh for its customer")
-	kwargs = job.kwargs["kwargs"]
-	job.delete()
-	test.assertEqual(kwargs, {"customer": customer})
-	sync.run_refresh(**kwargs)
+	test.assertIn(customer, waiting_to_be_learnt(), "the sale should have queued its customer for learning")
+	test.assertTrue(run_queued_learning(), "a learning job should be queued")
+	test.assertNotIn(customer, waiting_to_be_learnt())
 
 
 def run_queued_webhook_jobs() -> int:
@@ -289,6 +308,8 @@ def run_queued_jobs() -> list[str]:
 			return ran
 		method, kwargs = job.kwargs["method"], job.kwargs.get("kwargs") or {}
 		job.delete()
+		if method == sync.LEARN_JOB:
+			kwargs = {**kwargs, "gather": 0, "linger": 0}  # what the sales queued, without waiting for more
 		frappe.get_attr(method)(**kwargs)
 		ran.append(method)
 
@@ -299,6 +320,7 @@ def discard_queued_jobs() -> int:
 	jobs = list(_app_jobs())
 	for job in jobs:
 		job.delete()
+	get_redis_conn().delete(*sync.keys())  # nobody waits to be learnt, and no job holds the set
 	return len(jobs)
 
 
