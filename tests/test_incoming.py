@@ -16,7 +16,7 @@ from jewel_clienteling.domain.incoming import (
 	signature_is_valid,
 )
 from jewel_clienteling.domain.messaging import MessagingError
-from jewel_clienteling.testing.whatsapp_server import (
+from jewel_clienteling.testing.whatsapp_webhooks import (
 	inbound_button_payload,
 	inbound_text_payload,
 	signed,
