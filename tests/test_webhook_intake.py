@@ -22,7 +22,7 @@ from jewel_clienteling.domain.webhook import (
 	requests_per_minute,
 	retry_delay_seconds,
 )
-from jewel_clienteling.testing.whatsapp_server import inbound_text_payload, status_payload
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload, status_payload
 
 MOMENT = 1_760_000_000
 

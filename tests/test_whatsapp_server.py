@@ -20,9 +20,9 @@ from jewel_clienteling.domain.messaging import (
 	should_give_up,
 )
 from jewel_clienteling.testing.local_server import BACKLOG
-from jewel_clienteling.testing.whatsapp_server import (
-	CloudAPIServer,
-	error_body,
+from jewel_clienteling.testing.whatsapp_cloud_api import error_body
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import (
 	inbound_button_payload,
 	inbound_text_payload,
 	signed,

@@ -42,7 +42,7 @@ from jewel_clienteling.benchmarks.pos_submit import percentile
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND
 from jewel_clienteling.services import webhook_intake, whatsapp
-from jewel_clienteling.testing.whatsapp_server import signed, status_payload
+from jewel_clienteling.testing.whatsapp_webhooks import signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 
 SECRET = "bench-webhook-secret"  # noqa: S105 - signs the benchmark's callbacks

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jewel_clienteling.api.customer import add_note
-from jewel_clienteling.testing.whatsapp_server import signed
+from jewel_clienteling.testing.whatsapp_webhooks import signed
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_outreach import customer, occasion
 from jewel_clienteling.tests.test_permissions import MANAGER, METHODS, make_users

@@ -27,7 +27,8 @@ from jewel_clienteling.domain import rhythm
 from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
 from jewel_clienteling.services import privacy, sync, webhook
 from jewel_clienteling.setup import defaults
-from jewel_clienteling.testing.whatsapp_server import CloudAPIServer, inbound_text_payload
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_walk_ins import unique_mobile
 from jewel_clienteling.tests.utils import (

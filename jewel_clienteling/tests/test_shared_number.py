@@ -15,12 +15,8 @@ from frappe.utils import flt
 
 from jewel_clienteling import tasks
 from jewel_clienteling.services import whatsapp
-from jewel_clienteling.testing.whatsapp_server import (
-	CloudAPIServer,
-	inbound_text_payload,
-	signed,
-	status_payload,
-)
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload, signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_whatsapp import TOKEN, use_test_settings
 from jewel_clienteling.tests.utils import (

@@ -17,7 +17,8 @@ from jewel_clienteling.api.walk_ins import record_walk_in
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain.templates import seams
 from jewel_clienteling.services import webhook
-from jewel_clienteling.testing.whatsapp_server import CloudAPIServer, inbound_text_payload
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_repair_desk import take_in
 from jewel_clienteling.tests.test_walk_ins import unique_mobile

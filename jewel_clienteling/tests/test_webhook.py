@@ -15,7 +15,7 @@ from jewel_clienteling import tasks
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.incoming import sign
 from jewel_clienteling.services import webhook_intake, whatsapp
-from jewel_clienteling.testing.whatsapp_server import inbound_text_payload, signed, status_payload
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload, signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_whatsapp import SECRET, WEBHOOK, use_test_settings
 from jewel_clienteling.tests.utils import plan_outreach, request, run_queued_webhook_jobs

@@ -7,12 +7,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, flt, now_datetime
 
 from jewel_clienteling.services import whatsapp
-from jewel_clienteling.testing.whatsapp_server import (
-	CloudAPIServer,
-	inbound_text_payload,
-	signed,
-	status_payload,
-)
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload, signed, status_payload
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import (
 	commit_and_run_queued_refresh,
