@@ -19,6 +19,8 @@ before_app_uninstall = "jewel_clienteling.services.shared_number.forget_account"
 
 # Tests: complete ERPNext's setup wizard on a fresh site and make our fixtures
 before_tests = "jewel_clienteling.tests.fixtures.before_tests"
+# ERPNext's company exists from here on: what the old gold exchange books into is made then
+setup_wizard_success = "jewel_clienteling.setup.old_gold.after_setup_wizard"
 
 doctype_js = {
 	"Customer": ["public/js/snapshot.js", "public/js/moments.js", "public/js/customer.js"],

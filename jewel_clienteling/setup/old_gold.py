@@ -15,13 +15,20 @@ MODE_OF_PAYMENT = "Old Gold"
 SETTINGS = "Clienteling Settings"
 
 
+def ready() -> bool:
+	"""Whether ERPNext's setup wizard has run: a default company and the item tree's root exist."""
+	company = frappe.defaults.get_global_default("company")
+	root = frappe.db.exists("Item Group", {"is_group": 1, "parent_item_group": ("in", ("", None))})
+	return bool(company and frappe.db.exists("Company", company) and root)
+
+
 def add_missing() -> None:
+	if not ready():
+		return  # the setup wizard is not done yet: the first migrate after it makes them
+	company = frappe.defaults.get_global_default("company")
 	group = _item_group()
 	for purity, (metal, _fineness) in og.PURITIES.items():
 		_item(og.item_code(metal, purity), group)
-	company = frappe.defaults.get_global_default("company")
-	if not company or not frappe.db.exists("Company", company):
-		return  # the setup wizard is not done yet: the next migrate makes them
 	warehouse = _warehouse(company)
 	account = _account(company)
 	if account:
@@ -42,7 +49,7 @@ def _item_group() -> str:
 			{
 				"doctype": "Item Group",
 				"item_group_name": ITEM_GROUP,
-				"parent_item_group": root or "All Item Groups",
+				"parent_item_group": root,
 			}
 		).insert(ignore_permissions=True)
 	return ITEM_GROUP
@@ -125,3 +132,12 @@ def _mode_of_payment(company: str, account: str) -> None:
 			"accounts": [{"company": company, "default_account": account}],
 		}
 	).insert(ignore_permissions=True)
+
+
+def after_setup_wizard(_args=None) -> None:
+	"""ERPNext's setup wizard just made the company: make what the exchange books into now, rather
+	than at the next migrate. Never fails the wizard: a problem is logged, and migrate tries again."""
+	try:
+		add_missing()
+	except Exception:
+		frappe.log_error(title="Old gold exchange setup after the setup wizard")

@@ -7,7 +7,7 @@ import os
 import frappe
 from frappe.model import no_value_fields
 
-from jewel_clienteling.setup import data_import_access, defaults
+from jewel_clienteling.setup import data_import_access, defaults, old_gold
 from jewel_clienteling.setup.custom_fields import field_names
 from jewel_clienteling.setup.install import MANAGER_ROLE
 from jewel_clienteling.setup.neighbours import MODULE
@@ -75,7 +75,8 @@ def missing_after_install() -> list[str]:
 	if not frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		missing.append(f"Kanban Board {defaults.REPAIR_BOARD}")
 	for field in ("old_gold_item_group", "old_gold_warehouse", "old_gold_account"):
-		if not frappe.db.get_single_value("Clienteling Settings", field):
+		# made once ERPNext's setup wizard has run (a site installed before it gets them on migrate)
+		if old_gold.ready() and not frappe.db.get_single_value("Clienteling Settings", field):
 			missing.append(f"Clienteling Settings {field}")
 	print(frappe.as_json(missing, indent=None))
 	return missing
