@@ -42,7 +42,7 @@ from jewel_clienteling.benchmarks.history_data import (
 	sample,
 	snapshot,
 )
-from jewel_clienteling.benchmarks.plan_scale import _high_water_mb
+from jewel_clienteling.benchmarks.plan_scale_child import high_water_mb as _high_water_mb
 
 MARK = "HISTORY_BENCH_JSON "
 FULL_CUSTOMERS, FULL_INVOICES = 200_000, 2_000_000

@@ -30,7 +30,7 @@ from frappe.query_builder.functions import Count
 from frappe.utils import getdate, now_datetime, nowdate
 
 from jewel_clienteling.benchmarks import impact_population as population
-from jewel_clienteling.benchmarks.plan_scale import _insert
+from jewel_clienteling.benchmarks.bulk import insert as _insert
 from jewel_clienteling.domain import impact as rules
 from jewel_clienteling.jewel_clienteling.report.clienteling_impact import clienteling_impact as report
 from jewel_clienteling.services import impact_upkeep

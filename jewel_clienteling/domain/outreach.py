@@ -158,7 +158,14 @@ class Candidate:
 
 	@property
 	def key(self) -> str:
-		return dedupe_key(self.customer, self.reason, self.reference_doctype, self.reference_name, self.cycle)
+		"""Its dedupe key, worked out once (the queue asks for it several times a candidate)."""
+		key = self.__dict__.get("_key")
+		if key is None:
+			key = dedupe_key(
+				self.customer, self.reason, self.reference_doctype, self.reference_name, self.cycle
+			)
+			self.__dict__["_key"] = key  # a cache beside the frozen fields, not one of them
+		return key
 
 	@property
 	def purpose(self) -> str:

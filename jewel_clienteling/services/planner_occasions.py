@@ -16,6 +16,29 @@ from jewel_clienteling.services import facts, planner_queries, segments
 from jewel_clienteling.services.planner_queries import pages, sales_between
 
 DEFAULT_LEADS = (42, 7, 0)
+# what a reminder needs of an Occasion row
+OCCASION_COLUMNS = (
+	"name",
+	"customer",
+	"occasion_type",
+	"person_name",
+	"relation",
+	"year",
+	"lead_days",
+	"next_occurrence",
+)
+# the planner's read of a day's occasions, answered from this index alone, in its order (Occasion's
+# on_doctype_update): without it, each of the day's rows is a random read of the table
+PLANNER_INDEX = (
+	"next_occurrence",
+	"name",
+	"lead_days",
+	"customer",
+	"occasion_type",
+	"relation",
+	"year",
+	"person_name",
+)
 
 
 def lead_settings(settings) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
@@ -29,16 +52,7 @@ def lead_settings(settings) -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]
 
 def occasion_fields(occasion) -> tuple:
 	"""What a reminder needs of an Occasion row (the benchmark times this same read)."""
-	return (
-		occasion.name,
-		occasion.customer,
-		occasion.occasion_type,
-		occasion.person_name,
-		occasion.relation,
-		occasion.year,
-		occasion.lead_days,
-		occasion.next_occurrence,
-	)
+	return tuple(occasion[column] for column in OCCASION_COLUMNS)
 
 
 def occasion_candidates(first: date, last: date, settings) -> Iterator[list[outreach_rules.Candidate]]:

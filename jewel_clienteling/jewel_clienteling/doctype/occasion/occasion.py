@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate, nowdate
 
 from jewel_clienteling.domain.occasions import (
+	MONTH_NAMES,
 	InvalidOccasionDate,
 	next_occurrence,
 	occasion_key,
@@ -15,21 +16,6 @@ from jewel_clienteling.domain.occasions import (
 )
 from jewel_clienteling.services import imports
 from jewel_clienteling.services import settings as clienteling_settings
-
-MONTH_NAMES = (
-	"January",
-	"February",
-	"March",
-	"April",
-	"May",
-	"June",
-	"July",
-	"August",
-	"September",
-	"October",
-	"November",
-	"December",
-)
 
 
 class Occasion(imports.SheetRow, Document):
@@ -111,3 +97,9 @@ class Occasion(imports.SheetRow, Document):
 def occasion_title(whose: str, occasion_type: str, day: int, month: int) -> str:
 	"""How an occasion is listed: whose, what, when (also for occasions learnt in bulk)."""
 	return f"{whose} · {_(occasion_type)} · {day} {_(MONTH_NAMES[month - 1])}"
+
+
+def on_doctype_update():
+	from jewel_clienteling.services.planner_occasions import PLANNER_INDEX
+
+	frappe.db.add_index("Occasion", list(PLANNER_INDEX), "jc_planner_index")
