@@ -264,10 +264,13 @@ def _print_report(report: dict) -> None:
 	)
 	print()
 	print(f"  {report['customers']:,} customers, {report['occasions']:,} occasions ({gen})")
-	print(f"  {'':10} {'plan s':>7} {'rows':>8} {'rows/s':>8} {'peak MB':>8}  planned / skipped / withdrawn")
+	print(
+		f"  {'':10} {'plan s':>7} {'CPU s':>6} {'rows':>8} {'rows/s':>8} {'peak MB':>8}"
+		"  planned / skipped / withdrawn"
+	)
 	for label, plan in runs:
 		print(
-			f"  {label:10} {plan['plan_s']:>7} {plan['rows_written']:>8,} {plan['rows_per_s'] or 0:>8,}"
+			f"  {label:10} {plan['plan_s']:>7} {plan.get('plan_cpu_s', ''):>6} {plan['rows_written']:>8,} {plan['rows_per_s'] or 0:>8,}"
 			f" {plan['peak_rss_mb']:>8}  {plan['planned']:,} / {plan['skipped']:,} / {plan['withdrawn']:,}"
 			f"  ({plan['code']})"
 		)

@@ -1,9 +1,9 @@
 """The plan_scale benchmark's population (benchmarks/plan_scale.py): N customers named JCB-0000001 ...
 with three occasions each (her birthday, her wedding anniversary, a child's birthday; day-months
 spread evenly over the year), a realistic consent mix and last purchases spread over two years,
-written with multi-row INSERTs in chunks. A population already there is reused (grown or shrunk to
-N); occasions it holds that have passed are moved on to their next date first, as the daily job
-would."""
+written with multi-row INSERTs in chunks, their mobiles' E.164 keys filled as install-app fills
+them. A population already there is reused (grown or shrunk to N); occasions it holds that have
+passed are moved on to their next date first, as the daily job would."""
 
 import random
 import time
@@ -16,6 +16,7 @@ from frappe.utils import now_datetime
 
 from jewel_clienteling.benchmarks.bulk import DELETE_CHUNK, analyze, delete_chunks, insert
 from jewel_clienteling.domain.occasions import MONTH_NAMES, next_occurrence, occasion_key
+from jewel_clienteling.services import mobile_keys
 from jewel_clienteling.services import settings as clienteling_settings
 
 PREFIX = "JCB-"
@@ -113,6 +114,9 @@ def ensure_population(customers: int, today: date, seed: int) -> dict:
 	else:
 		how = "reused"
 	moved = _advance_stale_occasions(today)
+	if how != "reused" and mobile_keys.is_installed():
+		# as a store's customers have them (kept on every save, filled on install and upgrade)
+		print(f"Keys of the mobile numbers: {mobile_keys.fill(commit=True)}", flush=True)
 	seconds = time.perf_counter() - started
 	if how == "reused":
 		print(f"Reused {customers} JCB customers; moved {moved} past occasions on ({seconds:.1f} s)")

@@ -398,6 +398,21 @@ def normalise_phone(raw: str | None, region: str = "IN") -> str | None:
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalise_phone_from_key(raw: str | None, key: str | None, region: str = "IN") -> str | None:
+	"""normalise_phone(raw, region), without parsing the number again when `key` (the E.164 key kept
+	beside it, services/mobile_keys.py) is `raw` itself written without spaces and dashes: the key was
+	made by normalise_phone from a number that now reads the same, so it is the answer. Anything
+	else (no key, a key left from an earlier number, a national form) is parsed as before."""
+	if (
+		key
+		and key[0] == "+"
+		and raw is not None
+		and str(raw).strip().replace(" ", "").replace("-", "") == key
+	):
+		return key
+	return normalise_phone(raw, region)
+
+
 def whatsapp_link(phone: str | None, text: str, region: str = "IN") -> str | None:
 	"""A wa.me link that opens WhatsApp on the associate's phone with the message written; None when
 	the number is not valid."""

@@ -11,7 +11,9 @@ from frappe.utils import getdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.services import mobile_keys
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.setup.custom_fields import MOBILE_KEY
 
 OUTREACH = "Client Outreach"
 INSERT_ROWS = 5000  # rows a statement
@@ -72,9 +74,12 @@ def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
 	"""Enabled customers among `names`, with what consent, channel and assignment need (`phone`:
 	her mobile normalised)."""
 	customer = DocType("Customer")
+	# the number's E.164 key, where the schema has it, spares parsing the number again
+	keyed = (customer[MOBILE_KEY],) if mobile_keys.is_installed() else ()
 	rows = (
 		frappe.qb.from_(customer)
 		.select(
+			*keyed,
 			customer.name,
 			customer.customer_name,
 			customer.mobile_no,
@@ -94,7 +99,7 @@ def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
 	)
 	region = (clienteling_settings.get_settings().default_region or "IN").upper()
 	for row in rows:
-		row.phone = outreach_rules.normalise_phone(row.mobile_no, region)
+		row.phone = outreach_rules.normalise_phone_from_key(row.mobile_no, row.pop(MOBILE_KEY, None), region)
 	return {row.name: row for row in rows}
 
 

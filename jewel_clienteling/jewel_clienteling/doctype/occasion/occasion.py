@@ -97,9 +97,3 @@ class Occasion(imports.SheetRow, Document):
 def occasion_title(whose: str, occasion_type: str, day: int, month: int) -> str:
 	"""How an occasion is listed: whose, what, when (also for occasions learnt in bulk)."""
 	return f"{whose} · {_(occasion_type)} · {day} {_(MONTH_NAMES[month - 1])}"
-
-
-def on_doctype_update():
-	from jewel_clienteling.services.planner_occasions import PLANNER_INDEX
-
-	frappe.db.add_index("Occasion", list(PLANNER_INDEX), "jc_planner_index")
