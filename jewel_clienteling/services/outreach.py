@@ -100,6 +100,7 @@ class Queue:
 		self.drafter = Drafter()
 		self.store_name = _default_company()
 		self._user_names: dict[str, str] = {}
+		self._skip_texts: dict[str, str] = {}
 		self.planned = 0
 		self.skipped = 0
 		self.withdrawn = 0
@@ -215,7 +216,10 @@ class Queue:
 		else:
 			self.skipped += 1
 			status, template, message, send_after, channel = lifecycle.SKIPPED, None, "", None, None
-			skip_reason = skip_text(decision.skip_reason)
+			# translated once a run: a day's thousands of skips share a handful of reasons
+			if decision.skip_reason not in self._skip_texts:
+				self._skip_texts[decision.skip_reason] = skip_text(decision.skip_reason)
+			skip_reason = self._skip_texts[decision.skip_reason]
 			context, held = None, None
 		return (
 			frappe.generate_hash(length=12),
