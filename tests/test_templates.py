@@ -1,10 +1,10 @@
 """A manager writes a general message per reason and special ones where they matter; the most
 specific template that fits is used, and one written for another step or occasion never is."""
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain.templates import TemplateChoice, pick_template
+from jewel_clienteling.domain.templates import TemplateChoice, has_seams, pick_template, seams
 
 GENERAL = TemplateChoice("Thank you", "Post-purchase")
 CARE = TemplateChoice("Care advice", "Post-purchase", step="Care")
@@ -119,3 +119,12 @@ def test_each_seam_is_named():
 			assert seams(message) == [], message
 		else:
 			assert expected in seams(message), message
+
+
+TOKENS = [*"ab Aa.,;:!?'()—{}%\n\t", "Dear", "your's", "'s", " None", "null", "the the", "{{", "%}", "  "]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=14).map("".join))
+def test_has_seams_answers_as_the_list_of_seams_does(message):
+	assert has_seams(message) == bool(seams(message))

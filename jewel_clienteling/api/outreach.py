@@ -13,7 +13,7 @@ from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import channels, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services.outreach import customer_contact
+from jewel_clienteling.services.outreach_facts import customer_contact
 from jewel_clienteling.services.roles import is_manager, require_manager
 
 OUTREACH = "Client Outreach"

@@ -34,6 +34,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 
+from jewel_clienteling.benchmarks import preflight
 from jewel_clienteling.benchmarks.history_data import (
 	LIKE,
 	delete_population,
@@ -42,13 +43,14 @@ from jewel_clienteling.benchmarks.history_data import (
 	sample,
 	snapshot,
 )
-from jewel_clienteling.benchmarks.plan_scale import _high_water_mb
+from jewel_clienteling.benchmarks.plan_scale_child import high_water_mb as _high_water_mb
 
 MARK = "HISTORY_BENCH_JSON "
 FULL_CUSTOMERS, FULL_INVOICES = 200_000, 2_000_000
 TARGET_SECONDS, TARGET_MB = 15 * 60, 300
 
 
+@preflight.reported
 def run(
 	customers: int = 20_000,
 	invoices: int = 200_000,

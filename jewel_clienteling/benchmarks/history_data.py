@@ -10,7 +10,9 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.utils import getdate, now_datetime, nowdate
 
-from jewel_clienteling.benchmarks.plan_scale import _analyze, _delete_chunks, _insert
+from jewel_clienteling.benchmarks.bulk import analyze as _analyze
+from jewel_clienteling.benchmarks.bulk import delete_chunks as _delete_chunks
+from jewel_clienteling.benchmarks.bulk import insert as _insert
 from jewel_clienteling.services.learning import PROFILE_FIELDS
 
 PREFIX = "JCH-B-"

@@ -30,7 +30,8 @@ from frappe.query_builder.functions import Count
 from frappe.utils import getdate, now_datetime, nowdate
 
 from jewel_clienteling.benchmarks import impact_population as population
-from jewel_clienteling.benchmarks.plan_scale import _insert
+from jewel_clienteling.benchmarks import preflight
+from jewel_clienteling.benchmarks.bulk import insert as _insert
 from jewel_clienteling.domain import impact as rules
 from jewel_clienteling.jewel_clienteling.report.clienteling_impact import clienteling_impact as report
 from jewel_clienteling.services import impact_upkeep
@@ -39,6 +40,7 @@ REPORT = "Clienteling Impact"
 TARGET_S = 5.0
 
 
+@preflight.reported
 def run(scale: float = 0.1, repeats: int = 5, regenerate: int = 0, relearn: int = 0) -> dict:
 	frappe.set_user("Administrator")
 	scale = float(scale)
@@ -64,8 +66,8 @@ def _refuse_a_site_with_real_invoices() -> None:
 			.limit(1)
 		).run()
 		if theirs:
-			frappe.throw(
-				f"This site has invoices of its own ({doctype} {theirs[0][0]}): run it on a site of its own."
+			raise preflight.Missing(
+				f"it has invoices of its own ({doctype} {theirs[0][0]}): run it on a site of its own."
 			)
 
 

@@ -16,7 +16,7 @@ import frappe
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count
 
-from jewel_clienteling.benchmarks.plan_scale import _insert
+from jewel_clienteling.benchmarks.bulk import insert as _insert
 
 PREFIX = "JCI-"
 WALK_IN = "JCI-WALK-IN"

@@ -29,7 +29,9 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Replace
 from frappe.utils import get_datetime, now_datetime
 
-from jewel_clienteling.benchmarks.plan_scale import _delete_chunks, _explain, _insert
+from jewel_clienteling.benchmarks.bulk import delete_chunks as _delete_chunks
+from jewel_clienteling.benchmarks.bulk import explain as _explain
+from jewel_clienteling.benchmarks.bulk import insert as _insert
 from jewel_clienteling.benchmarks.preflight import has_columns, reported, require
 from jewel_clienteling.domain.outreach import normalise_phone
 from jewel_clienteling.services import mobile_keys, store_access

@@ -23,6 +23,7 @@ import time
 import frappe
 from erpnext.accounts.party import get_party_details
 
+from jewel_clienteling.benchmarks import preflight
 from jewel_clienteling.services import snapshot
 from jewel_clienteling.tests import browser
 from jewel_clienteling.tests import fixtures as fx
@@ -96,12 +97,12 @@ def _server_side(customers, n: int) -> dict:
 	return times
 
 
+@preflight.reported
 def run(rounds: int = 6, customers: int = 4, seed: int = 7):
 	reason = browser.why_not()
-	if reason:
-		print(f"skipped: {reason}")
-		return
+	preflight.require(not reason, reason)
 	frappe.set_user("Administrator")
+	preflight.counter()
 	browser.make_user(ASSOCIATE, ("Sales User", "Accounts User"))
 	counter_for(ASSOCIATE)
 	pool = _customers(customers)

@@ -18,6 +18,7 @@ import time
 import frappe
 from frappe.utils.background_jobs import get_redis_conn
 
+from jewel_clienteling.benchmarks import preflight
 from jewel_clienteling.services import sync
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.utils import queued_learning_job
@@ -47,11 +48,10 @@ def _one_sale(customer: str) -> float:
 	return (time.perf_counter() - started) * 1000
 
 
+@preflight.reported
 def run(n: int = 200, customers: int = 20, seed: int = 7):
 	frappe.set_user("Administrator")
-	fx.make_fixtures()
-	# the workers are other processes: they must see the fixtures
-	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
+	preflight.counter()
 	rng = random.Random(seed)
 	pool = [fx.make_customer() for _ in range(customers)]
 	# the workers are other processes: they must see these customers
@@ -123,6 +123,7 @@ def _loyalty_sale(customer: str, redeem: int = 0, submit: bool = True):
 	return doc
 
 
+@preflight.reported
 def run_loyalty(n: int = 200, customers: int = 20, seed: int = 11):
 	"""Points posting at the counter: sales with the programme on vs off, interleaved, and the
 	posting step itself (lock, read her rows, earn, write, balance) timed inside the sale's
@@ -130,7 +131,7 @@ def run_loyalty(n: int = 200, customers: int = 20, seed: int = 11):
 	from jewel_clienteling.services import loyalty
 
 	frappe.set_user("Administrator")
-	fx.make_fixtures()
+	preflight.counter()
 	rng = random.Random(seed)
 	pool = [fx.make_customer() for _ in range(customers)]
 	# the sales that follow are requests of their own, on committed customers

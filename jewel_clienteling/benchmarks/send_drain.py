@@ -17,6 +17,7 @@ import time
 import frappe
 from frappe.utils import get_bench_path, now_datetime, nowdate
 
+from jewel_clienteling.benchmarks import preflight
 from jewel_clienteling.domain import pacing
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.tests.utils import whatsapp_template
@@ -27,6 +28,7 @@ OUTREACH = "Client Outreach"
 PREFIX = "JC Drain"
 
 
+@preflight.reported
 def run(n: int = 10000, workers: int = 2, single_share: float = 0.2, per_second: int = 80, gap: float = 6):
 	frappe.set_user("Administrator")
 	api = CloudAPIServer(token=TOKEN, phone_number_id=NUMBER_ID).start()

@@ -38,6 +38,7 @@ from frappe.installer import update_site_config
 from frappe.utils import get_bench_path, now_datetime, nowdate
 from frappe.utils.background_jobs import get_job
 
+from jewel_clienteling.benchmarks import preflight
 from jewel_clienteling.benchmarks.pos_submit import percentile
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.messaging import DEFAULT_MESSAGES_PER_SECOND
@@ -51,6 +52,7 @@ NUMBER_ID = "777001"
 OUTREACH = "Client Outreach"
 
 
+@preflight.reported
 def side_by_side(before: str | None = None, seconds: float = 25, **kwargs):
 	"""Frappe's own ping at the same rate (the floor of request handling on this machine now), the
 	code at `before` if given, and this code."""
@@ -96,6 +98,7 @@ def floor(
 	return {**row, "offered": len(ms) / elapsed, "refused": 0, "failed": failed, "lost": 0, "wrong": 0}
 
 
+@preflight.reported
 def run(
 	seconds: float = 25,
 	callbacks: int = intake.CALLBACKS_PER_MESSAGE,

@@ -11,6 +11,22 @@ FEB29_ON_MAR1 = "1 March"
 FEB29_POLICIES = (FEB29_ON_FEB28, FEB29_ON_MAR1)
 
 CAPTURED_AT_SALE = "Captured at Sale"
+# the English names, translated where shown
+MONTH_NAMES = (
+	"January",
+	"February",
+	"March",
+	"April",
+	"May",
+	"June",
+	"July",
+	"August",
+	"September",
+	"October",
+	"November",
+	"December",
+)
+
 # an occasion's year, when given, lies between these: older is a typing slip, later is not yet planned
 EARLIEST_YEAR = 1900
 YEARS_AHEAD = 5

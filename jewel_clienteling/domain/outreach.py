@@ -158,7 +158,14 @@ class Candidate:
 
 	@property
 	def key(self) -> str:
-		return dedupe_key(self.customer, self.reason, self.reference_doctype, self.reference_name, self.cycle)
+		"""Its dedupe key, worked out once (the queue asks for it several times a candidate)."""
+		key = self.__dict__.get("_key")
+		if key is None:
+			key = dedupe_key(
+				self.customer, self.reason, self.reference_doctype, self.reference_name, self.cycle
+			)
+			self.__dict__["_key"] = key  # a cache beside the frozen fields, not one of them
+		return key
 
 	@property
 	def purpose(self) -> str:
@@ -389,6 +396,21 @@ def normalise_phone(raw: str | None, region: str = "IN") -> str | None:
 	if not phonenumbers.is_valid_number(number):
 		return None
 	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone_from_key(raw: str | None, key: str | None, region: str = "IN") -> str | None:
+	"""normalise_phone(raw, region), without parsing the number again when `key` (the E.164 key kept
+	beside it, services/mobile_keys.py) is `raw` itself written without spaces and dashes: the key was
+	made by normalise_phone from a number that now reads the same, so it is the answer. Anything
+	else (no key, a key left from an earlier number, a national form) is parsed as before."""
+	if (
+		key
+		and key[0] == "+"
+		and raw is not None
+		and str(raw).strip().replace(" ", "").replace("-", "") == key
+	):
+		return key
+	return normalise_phone(raw, region)
 
 
 def whatsapp_link(phone: str | None, text: str, region: str = "IN") -> str | None:

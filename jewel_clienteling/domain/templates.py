@@ -58,6 +58,20 @@ SEAMS: tuple[tuple[str, re.Pattern], ...] = tuple(
 )
 
 
+# every seam but the one whose pattern refers back to its own group, as one pattern: a message that
+# shows none (nearly all) is cleared with two searches instead of one a seam
+_ANY_SEAM = re.compile(
+	"|".join(f"(?:{pattern.pattern})" for _name, pattern in SEAMS if "\\1" not in pattern.pattern)
+)
+_BACK_REFERRING = tuple(pattern for _name, pattern in SEAMS if "\\1" in pattern.pattern)
+
+
+def has_seams(message: str) -> bool:
+	"""Whether the message shows any seam (seams(message) is not empty), at a fraction of the cost."""
+	message = message or ""
+	return bool(_ANY_SEAM.search(message)) or any(pattern.search(message) for pattern in _BACK_REFERRING)
+
+
 def seams(message: str) -> list[str]:
 	"""The names of the seams in a message, in SEAMS order; empty when it reads as a person wrote it."""
 	return [name for name, pattern in SEAMS if pattern.search(message or "")]
@@ -66,4 +80,4 @@ def seams(message: str) -> list[str]:
 def must_wait(missing: Iterable[str], message: str) -> bool:
 	"""A drafted message that printed a variable with no value, or shows a seam, never goes out by
 	itself: it waits in the associate's queue, with the reason, for her to put the words right."""
-	return bool(message) and (any(True for _name in missing) or bool(seams(message)))
+	return bool(message) and (any(True for _name in missing) or has_seams(message))

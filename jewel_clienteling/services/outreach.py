@@ -17,11 +17,19 @@ from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import rhythm
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.outreach_facts import (
+	OUTREACH,
+	contact_of,
+	customer_facts,
+	existing_keys,
+	existing_marketing,
+	insert_ignoring_duplicates,
+	preferred_categories,
+)
 from jewel_clienteling.services.rendering import Drafter
 from jewel_clienteling.services.rhythm import send_moment
 
-OUTREACH = "Client Outreach"
-CHUNK = 500
+CHUNK = 2000  # customers decided and written together
 
 INSERT_FIELDS = (
 	"name",
@@ -92,6 +100,7 @@ class Queue:
 		self.drafter = Drafter()
 		self.store_name = _default_company()
 		self._user_names: dict[str, str] = {}
+		self._skip_texts: dict[str, str] = {}
 		self.planned = 0
 		self.skipped = 0
 		self.withdrawn = 0
@@ -117,7 +126,7 @@ class Queue:
 		}
 
 	def _add_chunk(self, by_customer: dict[str, list[outreach_rules.Candidate]]) -> None:
-		known = _existing_keys([c.key for cands in by_customer.values() for c in cands])
+		known = existing_keys([c.key for cands in by_customer.values() for c in cands])
 		fresh = {
 			customer: [c for c in cands if c.key not in known] for customer, cands in by_customer.items()
 		}
@@ -127,8 +136,8 @@ class Queue:
 		customers = customer_facts(list(fresh))
 		dues = [c.due_date for cands in fresh.values() for c in cands]
 		widest = _days(max(self.cap_days, rhythm.LONGEST_GAP))  # her own rhythm may be longer
-		existing = _existing_marketing(list(customers), min(dues) - widest, max(dues) + widest)
-		tastes = _preferred_categories(list(customers))
+		existing = existing_marketing(list(customers), min(dues) - widest, max(dues) + widest)
+		tastes = preferred_categories(list(customers))
 		rows, withdraw = [], []
 		for customer, candidates in fresh.items():
 			facts = customers.get(customer)
@@ -151,7 +160,7 @@ class Queue:
 			for decision in decisions:
 				rows.append(self._row(decision, facts, tastes.get(customer)))
 		self._withdraw(withdraw)
-		frappe.db.bulk_insert(OUTREACH, INSERT_FIELDS, rows, ignore_duplicates=True)
+		insert_ignoring_duplicates(INSERT_FIELDS, rows)
 
 	def _expires_on(self, candidate: outreach_rules.Candidate):
 		return lifecycle.expires_on(
@@ -207,7 +216,10 @@ class Queue:
 		else:
 			self.skipped += 1
 			status, template, message, send_after, channel = lifecycle.SKIPPED, None, "", None, None
-			skip_reason = skip_text(decision.skip_reason)
+			# translated once a run: a day's thousands of skips share a handful of reasons
+			if decision.skip_reason not in self._skip_texts:
+				self._skip_texts[decision.skip_reason] = skip_text(decision.skip_reason)
+			skip_reason = self._skip_texts[decision.skip_reason]
 			context, held = None, None
 		return (
 			frappe.generate_hash(length=12),
@@ -274,127 +286,3 @@ def _days(n: int) -> timedelta:
 
 def _default_company() -> str:
 	return frappe.db.get_single_value("Global Defaults", "default_company") or ""
-
-
-def _existing_keys(keys: list[str]) -> set[str]:
-	if not keys:
-		return set()
-	outreach = DocType(OUTREACH)
-	found: set[str] = set()
-	for start in range(0, len(keys), 1000):
-		found.update(
-			row[0]
-			for row in frappe.qb.from_(outreach)
-			.select(outreach.dedupe_key)
-			.where(outreach.dedupe_key.isin(keys[start : start + 1000]))
-			.run()
-		)
-	return found
-
-
-def contact_of(customer: frappe._dict) -> outreach_rules.Contact:
-	"""Her consent and reachability, from a row of `customer_facts` (phone already normalised)."""
-	return outreach_rules.Contact(
-		do_not_contact=bool(customer.jc_do_not_contact),
-		whatsapp_opt_in=bool(customer.jc_whatsapp_opt_in),
-		sms_opt_in=bool(customer.jc_sms_opt_in),
-		email_opt_in=bool(customer.jc_email_opt_in),
-		has_mobile=bool(customer.phone),
-		has_email=bool(customer.email_id),
-		preferred_channel=customer.jc_preferred_channel or None,
-	)
-
-
-def customer_contact(customer: str) -> outreach_rules.Contact | None:
-	"""One customer's Contact, as the planner sees it; None when disabled or gone."""
-	row = customer_facts([customer]).get(customer)
-	return contact_of(row) if row else None
-
-
-def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
-	"""Enabled customers among `names`, with what consent, channel and assignment need (`phone`:
-	her mobile normalised)."""
-	customer = DocType("Customer")
-	rows = (
-		frappe.qb.from_(customer)
-		.select(
-			customer.name,
-			customer.customer_name,
-			customer.mobile_no,
-			customer.email_id,
-			customer.jc_do_not_contact,
-			customer.jc_whatsapp_opt_in,
-			customer.jc_sms_opt_in,
-			customer.jc_email_opt_in,
-			customer.jc_preferred_channel,
-			customer.jc_contact_rhythm,
-			customer.jc_preferred_time,
-			customer.jc_preferred_associate,
-			customer.jc_last_served_by,
-		)
-		.where(customer.name.isin(names) & (customer.disabled == 0))
-		.run(as_dict=True)
-	)
-	region = (clienteling_settings.get_settings().default_region or "IN").upper()
-	for row in rows:
-		row.phone = outreach_rules.normalise_phone(row.mobile_no, region)
-	return {row.name: row for row in rows}
-
-
-def _existing_marketing(
-	customers: list[str], start: date, end: date
-) -> dict[str, list[outreach_rules.Existing]]:
-	"""Marketing outreach already queued or sent to these customers around the dates being planned."""
-	if not customers:
-		return {}
-	outreach = DocType(OUTREACH)
-	rows = (
-		frappe.qb.from_(outreach)
-		.select(
-			outreach.customer,
-			outreach.dedupe_key,
-			outreach.due_date,
-			outreach.reason,
-			outreach.reference_doctype,
-			outreach.reference_name,
-			outreach.status,
-		)
-		.where(
-			outreach.customer.isin(customers)
-			& (outreach.due_date >= start)
-			& (outreach.due_date <= end)
-			& (outreach.purpose == outreach_rules.MARKETING)
-			& outreach.status.notin(lifecycle.NOT_COUNTED)
-		)
-		.run(as_dict=True)
-	)
-	found: dict[str, list[outreach_rules.Existing]] = defaultdict(list)
-	for row in rows:
-		found[row.customer].append(
-			outreach_rules.Existing(
-				key=row.dedupe_key,
-				due_date=getdate(row.due_date),
-				priority=outreach_rules.PRIORITY.get(row.reason, 99),
-				topic_key=f"{row.reference_doctype}:{row.reference_name}",
-				sent=row.status not in lifecycle.OPEN,
-			)
-		)
-	return found
-
-
-def _preferred_categories(customers: list[str]) -> dict[str, str]:
-	"""Her strongest category preference, for "new arrivals in ..." messages."""
-	if not customers:
-		return {}
-	preference = DocType("Preference")
-	best: dict[str, tuple[int, float, str]] = {}
-	for row in (
-		frappe.qb.from_(preference)
-		.select(preference.customer, preference.value, preference.source, preference.score)
-		.where(preference.customer.isin(customers) & (preference.dimension == "Category"))
-		.run(as_dict=True)
-	):
-		rank = (1 if row.source == "Stated" else 0, row.score or 0.0, row.value)
-		if row.customer not in best or rank > best[row.customer]:
-			best[row.customer] = rank
-	return {customer: rank[2] for customer, rank in best.items()}

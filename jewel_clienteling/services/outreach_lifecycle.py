@@ -12,7 +12,8 @@ from frappe.utils import cint, get_datetime, get_time, getdate, now_datetime, no
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services.outreach import OUTREACH, contact_of, customer_facts, skip_text, stale_text
+from jewel_clienteling.services.outreach import OUTREACH, skip_text, stale_text
+from jewel_clienteling.services.outreach_facts import contact_of, customer_facts
 from jewel_clienteling.services.rhythm import send_moment
 
 PAGE = 500

@@ -8,7 +8,7 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
-from jewel_clienteling.services import history, impact_months, mobile_keys
+from jewel_clienteling.services import history, impact_months, mobile_keys, planner_occasions
 from jewel_clienteling.setup import data_import_access, defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
@@ -42,6 +42,7 @@ def after_install():
 	# a store with a past: her numbers get their keys now (install-app marks the patches done unrun)
 	mobile_keys.fill(commit=True)
 	impact_months.add_indexes()
+	planner_occasions.add_indexes()
 	# the store's past sales are learnt in the background once install-app has committed
 	history.start_after_install()
 
@@ -57,6 +58,7 @@ def after_migrate():
 		settings.save(ignore_permissions=True)
 	defaults.add_missing()
 	impact_months.add_indexes()
+	planner_occasions.add_indexes()
 
 
 def before_uninstall():

@@ -48,7 +48,21 @@ def company() -> str:
 	)
 
 
+def complete_setup() -> bool:
+	"""A site whose setup wizard has not run has no company, no "All Item Groups", no chart of
+	accounts: complete it as ERPNext's own test runner does. True when it had to."""
+	if frappe.db.a_row_exists("Company"):
+		return False
+	from erpnext.setup.utils import before_tests as erpnext_before_tests
+
+	erpnext_before_tests()
+	return True
+
+
 def make_fixtures():
+	"""The catalogue, the repair desk and the counter, on a site completed first if its setup wizard
+	has not run (a fresh test site, as the benchmarks find it)."""
+	complete_setup()
 	for group in ("Rings", "Necklaces", "Bangles", "Gold Coins"):
 		if not frappe.db.exists("Item Group", group):
 			frappe.get_doc(

@@ -67,6 +67,11 @@ class TestInstall(FrappeTestCase):
 		)
 		self.assertFalse(frappe.get_meta("Appointment").get_field("customer_email").reqd)
 
+	def test_the_planners_read_of_a_days_occasions_has_its_covering_index(self):
+		from jewel_clienteling.services.planner_occasions import PLANNER_INDEX
+
+		self.assertTrue(frappe.db.has_index("tabOccasion", PLANNER_INDEX))
+
 
 def _indexed(doctype, column) -> bool:
 	return bool(

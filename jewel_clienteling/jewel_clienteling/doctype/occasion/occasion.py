@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.utils import cint, getdate, nowdate
 
 from jewel_clienteling.domain.occasions import (
+	MONTH_NAMES,
 	InvalidOccasionDate,
 	next_occurrence,
 	occasion_key,
@@ -15,21 +16,6 @@ from jewel_clienteling.domain.occasions import (
 )
 from jewel_clienteling.services import imports
 from jewel_clienteling.services import settings as clienteling_settings
-
-MONTH_NAMES = (
-	"January",
-	"February",
-	"March",
-	"April",
-	"May",
-	"June",
-	"July",
-	"August",
-	"September",
-	"October",
-	"November",
-	"December",
-)
 
 
 class Occasion(imports.SheetRow, Document):
