@@ -103,8 +103,9 @@ def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
 			& (customer.disabled == 0)
 			& outreach.name.isnull()
 		)
+		# both descending: a backward scan of the lifetime value's index (which carries the name), no sort
 		.orderby(customer.jc_lifetime_value, order=Order.desc)
-		.orderby(customer.name)
+		.orderby(customer.name, order=Order.desc)
 		.limit(PAGE)
 	)
 	after = None
@@ -114,7 +115,7 @@ def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
 			value, name = after
 			page_query = query.where(
 				(customer.jc_lifetime_value < value)
-				| ((customer.jc_lifetime_value == value) & (customer.name > name))
+				| ((customer.jc_lifetime_value == value) & (customer.name < name))
 			)
 		rows = page_query.run(as_dict=True)
 		yield from rows
