@@ -42,6 +42,8 @@ POLICY = {
 	"Festival": ("r", MANAGERS_ALL, MANAGERS_ALL),
 	"Repair Service": ("r", MANAGERS_ALL, MANAGERS_ALL),
 	"Clienteling WhatsApp Message": ("r", "r", "r"),
+	# one WhatsApp number's conversation: kept by the app, answered through api/inbox.py
+	"Clienteling Conversation": ("r", "r", "r"),
 	"Consent Change": ("r", "rc", "rc"),
 	"Loyalty Ledger": ("r", "rc", "rc"),
 	"Clienteling Privacy Log": ("", "r", "r"),
@@ -117,6 +119,11 @@ METHODS = {
 	"leads.find_by_mobile": ("GET", STAFF),
 	"privacy.export_lead": ("POST", MANAGERS),
 	"privacy.erase_lead": ("POST", MANAGERS),
+	# the WhatsApp inbox: the store's staff, each limited to their stores' conversations
+	"inbox.conversations": ("GET", STAFF),
+	"inbox.conversation": ("GET", STAFF),
+	"inbox.mark_read": ("POST", STAFF),
+	"inbox.reply": ("POST", STAFF),
 }
 
 
