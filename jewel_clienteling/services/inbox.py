@@ -153,6 +153,7 @@ def received(conversation, message: str, received_on, text: str | None, kind: st
 	if not conversation.last_message_at or get_datetime(conversation.last_message_at) < received_on:
 		conversation.last_message_at = received_on
 	conversation.unread = cint(conversation.unread) + 1
+	conversation.unread_since = conversation.unread_since or received_on
 	starts_spell = not conversation.unanswered_since
 	if starts_spell:
 		conversation.unanswered_since = received_on
@@ -211,7 +212,7 @@ def answered(conversation_name: str) -> None:
 	frappe.db.set_value(
 		CONVERSATION,
 		conversation_name,
-		{"unanswered_since": None, "escalated_on": None, "unread": 0},
+		{"unanswered_since": None, "escalated_on": None, "unread": 0, "unread_since": None},
 		update_modified=False,
 	)
 	todo = DocType("ToDo")

@@ -36,6 +36,9 @@ LIST_FIELDS = [
 	"unanswered_since",
 ]
 VIEWS = ("all", "mine", "unread", "unanswered")
+SINCE_EVER = "2000-01-01 00:00:00"
+# each view's order, on the index its filter reads: the unanswered waiting longest first
+ORDER = {"unread": "unread_since desc", "unanswered": "unanswered_since asc"}
 
 
 def refusal(reason: str) -> str:
@@ -57,8 +60,9 @@ def _staff_only() -> None:
 def _filters(view: str) -> dict:
 	return {
 		"mine": {"assigned_to": frappe.session.user},
-		"unread": {"unread": [">", 0]},
-		"unanswered": {"unanswered_since": ["is", "set"]},
+		# a range on their own indexes ("is set" would be `!= ''`, which reads every row)
+		"unread": {"unread_since": [">", SINCE_EVER]},
+		"unanswered": {"unanswered_since": [">", SINCE_EVER]},
 	}.get(view, {})
 
 
@@ -69,43 +73,49 @@ def count(view: str) -> int:
 
 
 def conversations(view: str = "all", start: int = 0, limit: int = rules.INBOX_PAGE) -> list[dict]:
-	"""The inbox: the user's stores' conversations, newest first (one query, through permissions)."""
+	"""The inbox: the user's stores' conversations, newest first, or the unanswered ones waiting longest
+	first (one query, through permissions)."""
 	_staff_only()
 	return frappe.get_list(
 		CONVERSATION,
 		fields=LIST_FIELDS,
 		filters=_filters(view),
-		order_by="last_message_at desc",
+		order_by=ORDER.get(view, "last_message_at desc"),
 		start=max(int(start or 0), 0),
 		page_length=min(max(int(limit or rules.INBOX_PAGE), 1), 100),
 	)
 
 
-def conversation_of(doctype: str, name: str) -> str | None:
-	"""The conversation shown on a Lead's or Customer's form (her latest number's)."""
+def conversation_of(doctype: str, name: str):
+	"""The conversation shown on a Lead's or Customer's form (her latest number's), read whole in one
+	query; None when she has none."""
 	field = {"Lead": "lead", "Customer": "customer", CONVERSATION: "name"}.get(doctype)
 	if not field:
 		frappe.throw(_("Conversations are shown on a Lead or a Customer."))
 	found = frappe.get_all(
-		CONVERSATION, filters={field: name}, pluck="name", order_by="last_message_at desc", limit=1
+		CONVERSATION, filters={field: name}, fields=["*"], order_by="last_message_at desc", limit=1
 	)
-	return found[0] if found else None
+	return frappe.get_doc({"doctype": CONVERSATION, **found[0]}) if found else None
+
+
+def _check_readable(doc) -> None:
+	if not frappe.has_permission(CONVERSATION, "read", doc):
+		frappe.throw(_("This conversation belongs to another store."), frappe.PermissionError)
 
 
 def _readable(name: str):
 	doc = frappe.get_doc(CONVERSATION, name)
-	if not frappe.has_permission(CONVERSATION, "read", doc):
-		frappe.throw(_("This conversation belongs to another store."), frappe.PermissionError)
+	_check_readable(doc)
 	return doc
 
 
 def read(doctype: str, name: str, before: str | None = None) -> dict:
 	"""One conversation: its state, its window and a page of messages, newest first."""
 	_staff_only()
-	found = conversation_of(doctype, name)
-	if not found:
+	doc = conversation_of(doctype, name)
+	if not doc:
 		return {"conversation": None, "messages": [], "templates": []}
-	doc = _readable(found)
+	_check_readable(doc)
 	message = DocType(MESSAGE)
 	query = (
 		frappe.qb.from_(message)
@@ -142,7 +152,9 @@ def mark_read(name: str) -> None:
 	_staff_only()
 	doc = _readable(name)
 	if doc.unread:
-		frappe.db.set_value(CONVERSATION, doc.name, "unread", 0, update_modified=False)
+		frappe.db.set_value(
+			CONVERSATION, doc.name, {"unread": 0, "unread_since": None}, update_modified=False
+		)
 
 
 def reply(name: str, text: str | None = None, template: str | None = None) -> dict:
