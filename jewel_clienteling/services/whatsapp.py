@@ -289,7 +289,6 @@ def _post(session, config, payload) -> rules.SendResult:
 def send_now(payload: dict) -> rules.SendResult:
 	"""One message sent at once, for an associate answering from the desk (she waits for Meta's word)."""
 	config = frappe.get_doc(SETTINGS)
-	wait_for_slot(
-		config.phone_number_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND
-	)
+	sender = line(config)  # frappe_whatsapp's account when the store shares its number
+	wait_for_slot(sender.phone_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND)
 	return _post(http_session(), config, payload)
