@@ -51,7 +51,10 @@ def new_number() -> str:
 	return "+9198" + str(abs(hash(frappe.generate_hash())) % 10**8).zfill(8)
 
 
-class TestInbox(FrappeTestCase):
+class InboxStory:
+	"""Two stores, their associates and manager, WhatsApp pointed at a local stand-in of Meta, and
+	her numbers forgotten after each test (the webhook's jobs commit)."""
+
 	def setUp(self):
 		frappe.set_user("Administrator")
 		self.api = CloudAPIServer(token=TOKEN, phone_number_id="4242")
@@ -102,6 +105,8 @@ class TestInbox(FrappeTestCase):
 			filters["allocated_to"] = user
 		return frappe.get_all("ToDo", filters, pluck="allocated_to")
 
+
+class TestInbox(InboxStory, FrappeTestCase):
 	# -- the story --------------------------------------------------------------------------------
 
 	def test_a_strangers_enquiry_becomes_a_lead_with_an_owner_who_is_told_and_answers(self):

@@ -27,9 +27,10 @@
 		const html = `<div class="jc-conversation">
 			<div class="text-muted small" style="margin-bottom:6px">${frappe.utils.escape_html(state)}</div>
 			<div style="max-height:320px;overflow-y:auto">${rows || __("No messages yet")}</div></div>`;
-		const section = frm.dashboard.add_section(html, __("WhatsApp Conversation"));
-		section.addClass("jc-conversation-section");
-		frm.add_custom_button(__("Reply on WhatsApp"), () => reply(frm, data), __("WhatsApp"));
+		const body = frm.dashboard.add_section(html, __("WhatsApp Conversation"));
+		body.closest(".form-dashboard-section").addClass("jc-conversation-section");
+		frm.dashboard.show();
+		frm.add_custom_button(__("Reply on WhatsApp"), () => reply(frm, data));
 		if (conv.unread) {
 			frappe.xcall(API + "mark_read", { conversation: conv.name });
 		}
