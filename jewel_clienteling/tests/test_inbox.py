@@ -111,7 +111,9 @@ class TestInbox(InboxStory, FrappeTestCase):
 
 	def test_a_strangers_enquiry_becomes_a_lead_with_an_owner_who_is_told_and_answers(self):
 		phone = new_number()
+		before = workspace_counts()
 		self.she_writes(phone, "do you have polki sets under 2 lakh?")
+		self.assertEqual(workspace_counts(), (before[0] + 1, before[1] + 1))
 		lead = frappe.get_doc("Lead", {"jc_mobile_e164": phone})
 		self.assertEqual((lead.source, lead.jc_stage, lead.jc_store), ("WhatsApp", "New", STORE_A))
 		self.assertIn(lead.lead_owner, ASSOCIATES_A)
@@ -151,6 +153,7 @@ class TestInbox(InboxStory, FrappeTestCase):
 		sent = self.api.sent_to(phone)
 		self.assertEqual([(body["type"], body["text"]["body"]) for body in sent], [("text", answer)])
 		self.assertEqual(self.open_todos(phone), [])
+		self.assertEqual(workspace_counts(), before)
 		state = frappe.db.get_value(CONVERSATION, phone, ["unanswered_since", "unread"], as_dict=True)
 		self.assertEqual((state.unanswered_since, state.unread), (None, 0))
 		self.assertEqual(frappe.db.get_value("Lead", lead.name, "jc_stage"), "Contacted")
@@ -227,6 +230,13 @@ class TestInbox(InboxStory, FrappeTestCase):
 		self.assertEqual(self.open_todos(phone, MANAGER_A), [MANAGER_A])
 		inbox.escalate()
 		self.assertEqual(len(self.open_todos(phone, MANAGER_A)), 1)
+
+
+def workspace_counts() -> tuple[int, int]:
+	"""The workspace's Unread and Unanswered Conversations cards, as a manager sees them."""
+	from jewel_clienteling.api import dashboard
+
+	return dashboard.unread_conversations()["value"], dashboard.unanswered_conversations()["value"]
 
 
 def inbox_rows(view: str) -> list:

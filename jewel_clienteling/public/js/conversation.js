@@ -24,12 +24,12 @@
 		const state = data.window_open
 			? __("Reply window open until {0}", [frappe.datetime.str_to_user(data.window_closes_at)])
 			: __("Reply window closed: only an approved template can be sent");
-		const html = `<div class="jc-conversation">
+		// above the form's tabs, where it is seen first (the dashboard sits in the Connections tab)
+		$(`<div class="jc-conversation frappe-card" style="margin-bottom:var(--margin-md)">
+			<div class="h6 uppercase">${__("WhatsApp Conversation")}</div>
 			<div class="text-muted small" style="margin-bottom:6px">${frappe.utils.escape_html(state)}</div>
-			<div style="max-height:320px;overflow-y:auto">${rows || __("No messages yet")}</div></div>`;
-		const body = frm.dashboard.add_section(html, __("WhatsApp Conversation"));
-		body.closest(".form-dashboard-section").addClass("jc-conversation-section");
-		frm.dashboard.show();
+			<div style="max-height:320px;overflow-y:auto">${rows || __("No messages yet")}</div></div>`)
+			.prependTo(frm.layout.wrapper);
 		frm.add_custom_button(__("Reply on WhatsApp"), () => reply(frm, data));
 		if (conv.unread) {
 			frappe.xcall(API + "mark_read", { conversation: conv.name });
@@ -75,10 +75,13 @@
 
 	function load(frm) {
 		if (frm.is_new()) return;
-		frm.dashboard.wrapper.find(".jc-conversation-section").remove();
-		frappe
-			.xcall(API + "conversation", { doctype: frm.doctype, name: frm.doc.name }, "GET")
-			.then((data) => data && data.conversation && render(frm, data));
+		$(frm.layout.wrapper).find(".jc-conversation").remove();
+		frappe.call({
+			method: API + "conversation",
+			type: "GET",
+			args: { doctype: frm.doctype, name: frm.doc.name },
+			callback: (r) => r.message && r.message.conversation && render(frm, r.message),
+		});
 	}
 
 	for (const doctype of ["Lead", "Customer", "Clienteling Conversation"]) {
