@@ -29,12 +29,11 @@ doctype_js = {
 		"public/js/customer.js",
 		"public/js/conversation.js",
 	],
-	"Lead": "public/js/conversation.js",
 	"Clienteling Conversation": "public/js/conversation.js",
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
 	"Sales Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
 	"POS Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
-	"Lead": "public/js/lead.js",
+	"Lead": ["public/js/lead.js", "public/js/conversation.js"],
 }
 # a lead's age and an overdue next step in ERPNext's Lead list
 doctype_list_js = {"Lead": "public/js/lead_list.js"}

@@ -35,10 +35,10 @@ def message_conditions(user: str | None = None, doctype: str | None = None) -> s
 		return ""
 	table = "`tabClienteling WhatsApp Message`"
 	about_customer = store_access.query_conditions(user, "Clienteling WhatsApp Message")
-	# the values are escaped by the driver above; the rest is fixed text
+	# the lead's rule is the Lead list's own (its values escaped by the driver); the rest is fixed text
 	about_lead = (
 		f"({table}.`lead` is null or {table}.`lead` in (select `tabLead`.`name` from `tabLead` "  # noqa: S608
-		f"where ifnull(`tabLead`.`jc_store`, '') = '' or `tabLead`.`jc_store` in ({_in(stores)})))"
+		f"where {store_access.lead_conditions(user)}))"
 	)
 	return f"({about_customer} and {about_lead})"
 
