@@ -85,10 +85,12 @@ class TestWeeklyReview(FrappeTestCase):
 			jc_next_action="Call about the polki set",
 			jc_next_action_on=add_days(today, -1),
 		)
-		won = lead("Won")
+		won = lead("Estimate Sent")
 		lead("Lost", jc_lost_reason="Bought elsewhere")
+		# she buys: her customer is made from the lead, which is then Won (services/lead_conversion.py)
 		buyer = fx.make_customer(jc_home_store=STORE, lead_name=won)
 		fx.make_sales_invoice(buyer, [(RING, 150000)])
+		self.assertEqual(frappe.db.get_value("Lead", won, "jc_stage"), "Won")
 
 		row = self.row()
 		self.assertEqual(row["store"], STORE)
