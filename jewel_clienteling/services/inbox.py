@@ -59,10 +59,25 @@ def store_people(store: str | None) -> tuple[list[str], list[str]]:
 
 
 def store_managers(store: str | None) -> list[str]:
-	"""Who answers for a store: its managers, else the settings' store manager."""
+	"""Who answers for a store: its managers, else the settings' store manager, else every enabled
+	Clienteling Manager (someone always sees what she wrote)."""
 	managers = store_people(store)[1]
+	if managers:
+		return managers
 	fallback = clienteling_settings.get_settings().store_manager
-	return managers or ([fallback] if fallback else [])
+	if fallback:
+		return [fallback]
+	role, user = DocType("Has Role"), DocType("User")
+	return (
+		frappe.qb.from_(role)
+		.join(user)
+		.on(user.name == role.parent)
+		.select(user.name)
+		.distinct()
+		.where((role.parenttype == "User") & (role.role == MANAGER_ROLES[0]) & (user.enabled == 1))
+		.orderby(user.name)
+		.run(pluck=True)
+	)
 
 
 def next_associate(store: str | None) -> str | None:
@@ -262,6 +277,7 @@ def forget(phones: list[str], lead: str | None = None) -> int:
 	names = frappe.get_all(CONVERSATION, filters={"phone": ["in", phones or [""]]}, pluck="name")
 	if lead:
 		names += frappe.get_all(CONVERSATION, filters={"lead": lead}, pluck="name")
+	names = sorted(set(names))
 	if names:
 		frappe.db.delete("ToDo", {"reference_type": CONVERSATION, "reference_name": ("in", names)})
 		frappe.db.delete("Notification Log", {"document_type": CONVERSATION, "document_name": ("in", names)})

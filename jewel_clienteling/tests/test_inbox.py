@@ -222,6 +222,34 @@ class TestInbox(InboxStory, FrappeTestCase):
 		self.assertEqual(self.open_todos(phone), [ASSOCIATES_A[1]])
 		self.assertFalse(frappe.db.exists("Lead", {"jc_mobile_e164": phone}))
 
+	def test_with_no_store_and_no_store_manager_every_clienteling_manager_sees_it(self):
+		old = committed_settings("Clienteling WhatsApp Settings", store=None)
+		self.addCleanup(committed_settings, "Clienteling WhatsApp Settings", **old)
+		old = committed_settings("Clienteling Settings", default_store=None, store_manager=None)
+		self.addCleanup(committed_settings, "Clienteling Settings", **old)
+		phone = new_number()
+		self.she_writes(phone, "hello?")
+		owner = frappe.db.get_value(CONVERSATION, phone, "assigned_to")
+		managers = inbox.store_managers(None)
+		self.assertIn(MANAGER_A, managers)
+		self.assertIn(owner, managers)
+		frappe.db.set_value(CONVERSATION, phone, "unanswered_since", add_to_date(now_datetime(), hours=-5))
+		inbox.escalate()
+		self.assertEqual(sorted(self.open_todos(phone)), sorted(managers))
+
+	def test_erasing_the_lead_takes_her_conversation_its_todos_and_alerts(self):
+		from jewel_clienteling.services import privacy_leads
+
+		phone = new_number()
+		self.she_writes(phone, "please keep the green polki set for me")
+		lead = frappe.db.get_value("Lead", {"jc_mobile_e164": phone})
+		summary = privacy_leads.erase(lead)
+		self.assertEqual(summary["conversations_deleted"], 1)
+		self.assertFalse(frappe.db.exists(CONVERSATION, phone))
+		self.assertEqual(self.open_todos(phone), [])
+		self.assertFalse(frappe.db.exists("Notification Log", {"document_name": phone}))
+		self.assertFalse(frappe.db.exists(inbox.MESSAGE, {"phone": phone}))
+
 	def test_a_message_nobody_answers_goes_up_to_the_store_manager_once(self):
 		phone = new_number()
 		self.she_writes(phone, "anyone there?")
