@@ -5,7 +5,7 @@ nobody answered goes up to the store's manager. Pure: no frappe."""
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from jewel_clienteling.domain.messaging import window_open
+from jewel_clienteling.domain.incoming import window_open
 
 INBOUND, OUTBOUND = "Inbound", "Outbound"
 DIRECTIONS = (INBOUND, OUTBOUND)

@@ -3,7 +3,7 @@ Lead's or Customer's form, and her answer from there.
 
 Reading goes through Frappe's permissions (frappe.get_list, has_permission): an associate limited
 to a store sees only that store's conversations (services/inbox_access.py). An answer is free text
-while her 24-hour window is open (domain/inbox.reply_kind, on domain/messaging.window_open, the rule
+while her 24-hour window is open (domain/inbox.reply_kind, on domain/incoming.window_open, the rule
 the outreach sender follows) and an approved template after it; it is sent to Meta at once, kept on
 the conversation as an outbound message, and ends the unanswered spell (services/inbox.answered).
 """
@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.utils import get_datetime, now_datetime
 
 from jewel_clienteling.domain import inbox as rules
-from jewel_clienteling.domain import messaging
+from jewel_clienteling.domain import incoming, messaging
 from jewel_clienteling.domain import rendering as text_rules
 from jewel_clienteling.domain.leads import STAGE_CONTACTED, STAGE_NEW
 from jewel_clienteling.services import inbox, whatsapp
@@ -138,7 +138,7 @@ def read(doctype: str, name: str, before: str | None = None) -> dict:
 	last_inbound = get_datetime(doc.last_inbound_at) if doc.last_inbound_at else None
 	return {
 		"conversation": {field: doc.get(field) for field in (*LIST_FIELDS, "phone", "last_inbound_at")},
-		"window_open": messaging.window_open(last_inbound, now_datetime()),
+		"window_open": incoming.window_open(last_inbound, now_datetime()),
 		"window_closes_at": rules.window_closes_at(last_inbound),
 		"messages": rows[: rules.CONVERSATION_PAGE],
 		"more": len(rows) > rules.CONVERSATION_PAGE,
