@@ -10,7 +10,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import add_to_date, now_datetime
 
 from jewel_clienteling.services import inbox
-from jewel_clienteling.testing.whatsapp_server import CloudAPIServer, inbound_text_payload, signed
+from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
+from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload, signed
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.test_whatsapp import SECRET, TOKEN, WEBHOOK, use_test_settings
 from jewel_clienteling.tests.utils import (
