@@ -23,11 +23,17 @@ before_tests = "jewel_clienteling.tests.fixtures.before_tests"
 setup_wizard_success = "jewel_clienteling.setup.old_gold.after_setup_wizard"
 
 doctype_js = {
-	"Customer": ["public/js/snapshot.js", "public/js/moments.js", "public/js/customer.js"],
+	"Customer": [
+		"public/js/snapshot.js",
+		"public/js/moments.js",
+		"public/js/customer.js",
+		"public/js/conversation.js",
+	],
+	"Clienteling Conversation": "public/js/conversation.js",
 	"Customer Note": "jewel_clienteling/doctype/customer_note/customer_note.js",
 	"Sales Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
 	"POS Invoice": ["public/js/snapshot.js", "public/js/moments.js", "public/js/invoice.js"],
-	"Lead": "public/js/lead.js",
+	"Lead": ["public/js/lead.js", "public/js/conversation.js"],
 }
 # a lead's age and an overdue next step in ERPNext's Lead list
 doctype_list_js = {"Lead": "public/js/lead_list.js"}
@@ -81,6 +87,15 @@ permission_query_conditions = dict.fromkeys(
 	_STORE_RECORDS, "jewel_clienteling.services.store_access.query_conditions"
 )
 has_permission = dict.fromkeys(_STORE_RECORDS, "jewel_clienteling.services.store_access.has_permission")
+# the inbox: a conversation by its store, a WhatsApp message by its customer's and its lead's store
+permission_query_conditions["Clienteling Conversation"] = (
+	"jewel_clienteling.services.inbox_access.conversation_conditions"
+)
+has_permission["Clienteling Conversation"] = "jewel_clienteling.services.inbox_access.conversation_permission"
+permission_query_conditions["Clienteling WhatsApp Message"] = (
+	"jewel_clienteling.services.inbox_access.message_conditions"
+)
+has_permission["Clienteling WhatsApp Message"] = "jewel_clienteling.services.inbox_access.message_permission"
 # the Clienteling Impact report's monthly counts: a user limited to her stores lists only theirs
 permission_query_conditions["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_conditions"
 has_permission["Clienteling Impact Month"] = "jewel_clienteling.services.impact.month_permission"
@@ -147,6 +162,7 @@ scheduler_events = {
 			"jewel_clienteling.tasks.keep_impact",
 			"jewel_clienteling.tasks.resume_learning_history",
 			"jewel_clienteling.tasks.sweep_shared_number",
+			"jewel_clienteling.tasks.escalate_unanswered",
 		],
 		"* * * * *": [
 			"jewel_clienteling.tasks.send_outreach",

@@ -9,6 +9,7 @@ from jewel_clienteling.services import (
 	channels,
 	history,
 	impact_upkeep,
+	inbox,
 	loyalty,
 	outreach_lifecycle,
 	shared_inbound,
@@ -100,6 +101,12 @@ def sweep_shared_number():
 	"""Every 10 minutes, when the store shares frappe_whatsapp's number: hand the webhook intake what
 	frappe_whatsapp kept that the intake does not hold yet."""
 	shared_inbound.sweep()
+
+
+def escalate_unanswered():
+	"""Every 10 minutes: a WhatsApp message nobody answered for the settings' hours becomes a to-do for
+	the store's manager."""
+	inbox.escalate()
 
 
 def outreach_queue() -> str:

@@ -13,6 +13,7 @@ APP = Path(__file__).resolve().parents[1] / "jewel_clienteling"
 READ_ONLY = {"today", "get_snapshot", "balance", "progress"}
 READ_ONLY |= {"preview"}  # a segment's count and first customers (api/segments.py)
 READ_ONLY |= {"due", "find_by_mobile"}  # the leads whose next step is due; who has a mobile (api/leads.py)
+READ_ONLY |= {"conversations", "conversation"}  # the WhatsApp inbox and one conversation (api/inbox.py)
 # the workspace's number cards and charts: every method of this module only reads
 READ_ONLY_MODULES = {"jewel_clienteling/api/dashboard.py"}
 GUEST = {"inbound"}  # the WhatsApp webhook

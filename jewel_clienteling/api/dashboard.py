@@ -4,7 +4,7 @@ these with POST (frappe.xcall) although they only read, so they answer both."""
 import frappe
 from frappe import _
 
-from jewel_clienteling.services import dashboard, impact
+from jewel_clienteling.services import dashboard, impact, inbox_desk
 from jewel_clienteling.services.roles import require_any
 
 MANAGERS = ("Clienteling Manager", "Sales Manager", "System Manager")
@@ -112,3 +112,22 @@ def referred_spend(filters: str | None = None) -> dict:
 def message_results_by_channel(chart_name: str | None = None, filters: str | None = None) -> dict:
 	require_any(MANAGERS, _("The clienteling figures are for store managers."))
 	return impact.results_by_channel()
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def unread_conversations(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(
+		inbox_desk.count("unread"), "Int", ["List", "Clienteling Conversation"], {"unread": [">", 0]}
+	)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def unanswered_conversations(filters: str | None = None) -> dict:
+	require_any(MANAGERS, _("The clienteling figures are for store managers."))
+	return _card(
+		inbox_desk.count("unanswered"),
+		"Int",
+		["List", "Clienteling Conversation"],
+		{"unanswered_since": ["is", "set"]},
+	)

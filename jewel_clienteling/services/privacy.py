@@ -30,6 +30,7 @@ from jewel_clienteling.services import (
 	webhook_intake,
 )
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.inbox import forget as forget_conversations
 from jewel_clienteling.services.privacy_logs import ERASED  # noqa: F401 (privacy.ERASED, for leads)
 from jewel_clienteling.setup.custom_fields import CUSTOMER_FIELDS, INVOICE_FIELDS
 
@@ -82,6 +83,7 @@ def export(customer: str, request_reference: str | None = None) -> dict:
 		"notes": _rows("Customer Note", customer),
 		"outreach": _rows("Client Outreach", customer),
 		"whatsapp_messages": _rows("Clienteling WhatsApp Message", customer),
+		"whatsapp_conversations": _rows("Clienteling Conversation", customer),
 		"consent_changes": _rows("Consent Change", customer),
 		"repair_tickets": _rows("Repair Ticket", customer),
 		"loyalty_ledger": _rows("Loyalty Ledger", customer),
@@ -177,6 +179,7 @@ def erase(customer: str, request_reference: str | None = None) -> dict:
 	summary["error_logs_redacted"] = privacy_logs.scrub_error_logs(texts)
 	summary["sms_logs_redacted"] = privacy_logs.scrub_sms_log(phones)
 	summary["webhook_events_deleted"] = webhook_intake.forget(phones)
+	summary["conversations_deleted"] = forget_conversations(phones)  # with their to-dos and alerts
 	summary["emails_withdrawn"] = _withdraw_emails(outreach)
 	summary["shared_number_messages_deleted"] = shared_number.forget(outreach)
 	_audit("Erasure", customer, request_reference, summary)
@@ -246,14 +249,8 @@ def _phones(customer: str, mobile_no: str | None) -> list[str]:
 	"""Her numbers as they may appear in logs: as typed, in E.164 and as bare digits."""
 	region = clienteling_settings.get_settings().default_region or "IN"
 	raw = {mobile_no}
-	raw.update(
-		frappe.get_all("Client Outreach", filters={"customer": customer}, pluck="phone", distinct=True)
-	)
-	raw.update(
-		frappe.get_all(
-			"Clienteling WhatsApp Message", filters={"customer": customer}, pluck="phone", distinct=True
-		)
-	)
+	for doctype in ("Client Outreach", "Clienteling WhatsApp Message"):
+		raw.update(frappe.get_all(doctype, filters={"customer": customer}, pluck="phone", distinct=True))
 	found = set()
 	for text in (text for text in raw if text):
 		found.add(text.strip())

@@ -14,7 +14,7 @@ from frappe.query_builder import DocType
 from frappe.utils import now_datetime
 
 # privacy imports this module: its names are read when called
-from jewel_clienteling.services import mobile_keys, privacy, webhook_intake
+from jewel_clienteling.services import inbox, mobile_keys, privacy, webhook_intake
 from jewel_clienteling.setup.custom_fields_leads import LEAD_FIELDS
 
 LEAD = "Lead"
@@ -150,6 +150,8 @@ def erase(lead: str, request_reference: str | None = None) -> dict:
 	summary["webhook_events_deleted"] = webhook_intake.forget(
 		[number, number.removeprefix("+")] if number else []
 	)
+	# her inbox conversation, with its to-dos and alerts (by her number, and by the lead)
+	summary["conversations_deleted"] = inbox.forget([number] if number else [], lead=lead)
 	_empty_lead(lead)
 	audit("Erasure", lead, request_reference, summary)
 	return summary

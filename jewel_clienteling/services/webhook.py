@@ -3,8 +3,10 @@ drain jobs of services/webhook_intake.py (the webhook itself only stores them).
 
 Statuses arrive at least once and out of order: they are keyed on the message id and only ever move
 an outreach forward. Her message is kept once (its id is unique), linked to her by phone number,
-marks the outreach she answered Replied, STOP or START changes her WhatsApp consent with an audit
-row, unless her consent changed after she said it, and "MONTHLY" or "LESS" her rhythm. One bad entry never spoils the rest of a
+marks the outreach she answered Replied, lands on her conversation (a number no customer has makes
+or updates her lead, services/inbox.py) whose owner is told, STOP or START changes her WhatsApp
+consent with an audit row, unless her consent changed after she said it, and "MONTHLY" or "LESS" her
+rhythm. One bad entry never spoils the rest of a
 batch.
 """
 
@@ -18,7 +20,7 @@ from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.outreach import normalise_phone
-from jewel_clienteling.services import rhythm
+from jewel_clienteling.services import inbox, rhythm
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 
@@ -97,21 +99,26 @@ def take_in(message: incoming.InboundMessage) -> None:
 	customer = match.customer
 	received = local(message.timestamp)
 	outreach = _answered_outreach(customer, received) if customer else None
-	frappe.get_doc(
+	owner = frappe.db.get_value(OUTREACH, outreach, "assigned_to") if outreach else None
+	# her conversation, and for a number no customer has, her lead (services/inbox.py)
+	conversation = inbox.conversation_for(phone, customer, owner, message.profile_name)
+	doc = frappe.get_doc(
 		{
 			"doctype": "Clienteling WhatsApp Message",
 			"message_id": message.message_id,
 			"customer": customer,
+			"lead": conversation.lead if not customer else None,
 			"phone": phone,
 			"profile_name": message.profile_name,
 			"received_on": received,
 			"kind": message.kind,
 			"text": message.text,
 			"outreach": outreach,
+			"direction": "Inbound",
 		}
 	).insert(ignore_permissions=True)
+	inbox.received(conversation, doc.name, received, message.text, message.kind)
 	if not customer:
-		logger().info(f"message from {phone} matches no customer")
 		return
 	last_inbound = frappe.db.get_value("Customer", customer, "jc_whatsapp_last_inbound", for_update=True)
 	if not last_inbound or get_datetime(last_inbound) < received:  # a late message never moves it back

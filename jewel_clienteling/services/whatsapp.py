@@ -284,3 +284,11 @@ def _post(session, config, payload) -> rules.SendResult:
 	except requests.RequestException:
 		return rules.parse_send_response(None, b"")
 	return rules.parse_send_response(reply.status_code, reply.content)
+
+
+def send_now(payload: dict) -> rules.SendResult:
+	"""One message sent at once, for an associate answering from the desk (she waits for Meta's word)."""
+	config = frappe.get_doc(SETTINGS)
+	sender = line(config)  # frappe_whatsapp's account when the store shares its number
+	wait_for_slot(sender.phone_id, cint(config.messages_per_second) or rules.DEFAULT_MESSAGES_PER_SECOND)
+	return _post(http_session(), config, payload)

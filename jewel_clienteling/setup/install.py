@@ -8,7 +8,7 @@ from frappe.custom.doctype.property_setter.property_setter import make_property_
 
 from jewel_clienteling.domain.loyalty import DEFAULT_TIER_THRESHOLDS
 from jewel_clienteling.domain.preferences import DEFAULT_SOURCES
-from jewel_clienteling.services import history, impact_months, mobile_keys, planner_occasions
+from jewel_clienteling.services import history, impact_months, mobile_keys, planner_occasions, review
 from jewel_clienteling.setup import data_import_access, defaults
 from jewel_clienteling.setup.custom_fields import CUSTOM_FIELDS, field_names
 from jewel_clienteling.setup.custom_fields_moments import PROPERTY_SETTERS
@@ -43,6 +43,7 @@ def after_install():
 	mobile_keys.fill(commit=True)
 	impact_months.add_indexes()
 	planner_occasions.add_indexes()
+	review.make_weekly_emails()
 	# the store's past sales are learnt in the background once install-app has committed
 	history.start_after_install()
 
@@ -59,12 +60,15 @@ def after_migrate():
 	defaults.add_missing()
 	impact_months.add_indexes()
 	planner_occasions.add_indexes()
+	review.make_weekly_emails()
 
 
 def before_uninstall():
 	give_back_foreign_doctypes()  # uninstall deletes our module's doctypes: keep a neighbour's out of it
 	remove_custom_fields()
 	remove_property_setters()
+	# the weekly review's emails name a report that goes with the app
+	frappe.db.delete("Auto Email Report", {"report": review.REPORT})
 	if frappe.db.exists("Kanban Board", defaults.REPAIR_BOARD):
 		frappe.delete_doc("Kanban Board", defaults.REPAIR_BOARD, ignore_permissions=True, force=True)
 	data_import_access.revoke(MANAGER_ROLE)  # before the role goes: Frappe leaves a role's rules behind

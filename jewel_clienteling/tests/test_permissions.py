@@ -42,6 +42,8 @@ POLICY = {
 	"Festival": ("r", MANAGERS_ALL, MANAGERS_ALL),
 	"Repair Service": ("r", MANAGERS_ALL, MANAGERS_ALL),
 	"Clienteling WhatsApp Message": ("r", "r", "r"),
+	# one WhatsApp number's conversation: kept by the app, answered through api/inbox.py
+	"Clienteling Conversation": ("r", "r", "r"),
 	"Consent Change": ("r", "rc", "rc"),
 	"Loyalty Ledger": ("r", "rc", "rc"),
 	"Clienteling Privacy Log": ("", "r", "r"),
@@ -117,6 +119,11 @@ METHODS = {
 	"leads.find_by_mobile": ("GET", STAFF),
 	"privacy.export_lead": ("POST", MANAGERS),
 	"privacy.erase_lead": ("POST", MANAGERS),
+	# the WhatsApp inbox: the store's staff, each limited to their stores' conversations
+	"inbox.conversations": ("GET", STAFF),
+	"inbox.conversation": ("GET", STAFF),
+	"inbox.mark_read": ("POST", STAFF),
+	"inbox.reply": ("POST", STAFF),
 }
 
 
@@ -229,12 +236,25 @@ class TestPermissionMatrix(FrappeTestCase):
 		lead = frappe.get_doc(
 			{"doctype": "Lead", "first_name": "Matrix Lead", "mobile_no": "98111 22335"}
 		).insert(ignore_permissions=True)
+		conversation = frappe.get_doc(
+			{
+				"doctype": "Clienteling Conversation",
+				"phone": "+9198" + str(abs(hash(frappe.generate_hash())) % 10**8).zfill(8),
+				"customer": her,
+				"title": name,
+				"last_inbound_at": frappe.utils.now_datetime(),
+			}
+		).insert(ignore_permissions=True)
 		return {
 			"leads.due": {},
 			"leads.mark_won": {"lead": lead.name},
 			"leads.find_by_mobile": {"mobile": "98111 22335"},
 			"privacy.export_lead": {"lead": lead.name},
 			"privacy.erase_lead": {"lead": lead.name, "confirm_name": "Matrix Lead"},
+			"inbox.conversations": {},
+			"inbox.conversation": {"doctype": "Customer", "name": her},
+			"inbox.mark_read": {"conversation": conversation.name},
+			"inbox.reply": {"conversation": conversation.name, "text": "Of course"},
 			"outreach.today": {},
 			"outreach.mark_done": {"name": outreach[0]},
 			"outreach.skip": {"name": outreach[0], "reason": "She is travelling"},
