@@ -1,5 +1,5 @@
 """The key a customer is found by (services/mobile_keys, customer_lookup) is her number read by
-domain.outreach.normalise_phone: stored from what was typed on her Customer or Contact, and made
+domain.phones.normalise_phone: stored from what was typed on her Customer or Contact, and made
 again from what is typed at the counter or arrives from WhatsApp. Every way of typing one number
 must give one key, and two numbers never the same one."""
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 
 SHE = "+919876543210"
 

@@ -4,7 +4,7 @@ parsing the number gives, whatever key is there (her own, one left from an earli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain.outreach import normalise_phone, normalise_phone_from_key
+from jewel_clienteling.domain.phones import normalise_phone, normalise_phone_from_key
 
 NUMBERS = (
 	"+919812345678",

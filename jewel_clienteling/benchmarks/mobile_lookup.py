@@ -33,7 +33,7 @@ from jewel_clienteling.benchmarks.bulk import delete_chunks as _delete_chunks
 from jewel_clienteling.benchmarks.bulk import explain as _explain
 from jewel_clienteling.benchmarks.bulk import insert as _insert
 from jewel_clienteling.benchmarks.preflight import has_columns, reported, require
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 from jewel_clienteling.services import mobile_keys, store_access
 from jewel_clienteling.services.customer_lookup import MATCHES, Match, find_customer, query_by_key
 from jewel_clienteling.setup.custom_fields import MOBILE_KEY

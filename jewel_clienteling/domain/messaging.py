@@ -46,7 +46,7 @@ _E164_DIGITS = re.compile(r"[1-9][0-9]{6,14}")
 
 def recipient_digits(phone: str) -> str:
 	"""Her number as the Cloud API wants it: E.164 digits without the '+' ('+91 98123 45678' gives
-	'919812345678'). Pass a number already in international form (outreach.normalise_phone's answer, or a
+	'919812345678'). Pass a number already in international form (phones.normalise_phone's answer, or a
 	wa_id from a webhook): a national number such as '098123 45678' is refused, never guessed at."""
 	if not isinstance(phone, str):
 		raise MessagingError("bad_phone", "not text")

@@ -25,9 +25,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from urllib.parse import quote
-
-import phonenumbers
 
 # Reasons, exactly as spelled in the Client Outreach doctype
 OCCASION = "Occasion"
@@ -378,45 +375,3 @@ def assignee(
 		if person and person.strip():
 			return person
 	return None
-
-
-# --- phone numbers -----------------------------------------------------------------------------
-
-
-def normalise_phone(raw: str | None, region: str = "IN") -> str | None:
-	"""Her mobile as E.164 ('+919812345678'), read the way it was typed at the counter ('98123 45678',
-	'098123-45678', '+91 98123 45678'); None when empty, unreadable or not a real number."""
-	text = "" if raw is None else str(raw).strip()
-	if not text:
-		return None
-	try:
-		number = phonenumbers.parse(text, region or None)
-	except phonenumbers.NumberParseException:
-		return None
-	if not phonenumbers.is_valid_number(number):
-		return None
-	return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_phone_from_key(raw: str | None, key: str | None, region: str = "IN") -> str | None:
-	"""normalise_phone(raw, region), without parsing the number again when `key` (the E.164 key kept
-	beside it, services/mobile_keys.py) is `raw` itself written without spaces and dashes: the key was
-	made by normalise_phone from a number that now reads the same, so it is the answer. Anything
-	else (no key, a key left from an earlier number, a national form) is parsed as before."""
-	if (
-		key
-		and key[0] == "+"
-		and raw is not None
-		and str(raw).strip().replace(" ", "").replace("-", "") == key
-	):
-		return key
-	return normalise_phone(raw, region)
-
-
-def whatsapp_link(phone: str | None, text: str, region: str = "IN") -> str | None:
-	"""A wa.me link that opens WhatsApp on the associate's phone with the message written; None when
-	the number is not valid."""
-	number = normalise_phone(phone, region)
-	if number is None:
-		return None
-	return f"https://wa.me/{number.removeprefix('+')}?text={quote(text or '')}"

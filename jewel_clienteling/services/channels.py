@@ -16,8 +16,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, escape_html, now_datetime
 
-from jewel_clienteling.domain import messaging
-from jewel_clienteling.domain import outreach as outreach_rules
+from jewel_clienteling.domain import messaging, phones
 from jewel_clienteling.services import claims, whatsapp
 from jewel_clienteling.services import settings as clienteling_settings
 
@@ -62,7 +61,7 @@ def sends_by_itself(row, automatic: dict[str, list[str] | None]) -> bool:
 
 def manual_link(row, region: str = "IN") -> str | None:
 	"""The wa.me link an associate opens to send the drafted message from her own phone."""
-	return outreach_rules.whatsapp_link(row.phone, row.message or "", region)
+	return phones.whatsapp_link(row.phone, row.message or "", region)
 
 
 # --- email and SMS -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import frappe
 from frappe import _
 
 from jewel_clienteling.domain.imports import UnreadableDate, parse_typed_date
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 

@@ -17,7 +17,7 @@ from frappe.query_builder import DocType
 from frappe.query_builder.functions import IfNull
 from pypika.terms import Case
 
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import MOBILE_KEY
 

@@ -11,6 +11,7 @@ from frappe.utils import getdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
+from jewel_clienteling.domain import phones
 from jewel_clienteling.services import mobile_keys
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.setup.custom_fields import MOBILE_KEY
@@ -99,7 +100,7 @@ def customer_facts(names: list[str]) -> dict[str, frappe._dict]:
 	)
 	region = (clienteling_settings.get_settings().default_region or "IN").upper()
 	for row in rows:
-		row.phone = outreach_rules.normalise_phone_from_key(row.mobile_no, row.pop(MOBILE_KEY, None), region)
+		row.phone = phones.normalise_phone_from_key(row.mobile_no, row.pop(MOBILE_KEY, None), region)
 	return {row.name: row for row in rows}
 
 

@@ -19,7 +19,7 @@ from frappe.utils import now_datetime
 from frappe.utils.password import get_encryption_key
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 from jewel_clienteling.services import (
 	appointments,
 	duplicates,

@@ -10,7 +10,7 @@ from frappe.utils import cint, flt, getdate, now_datetime, nowdate
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.domain import repairs
+from jewel_clienteling.domain import phones, repairs
 from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.services import duplicates, store_access
 from jewel_clienteling.services import settings as clienteling_settings
@@ -67,7 +67,7 @@ def resolve_customer(ticket) -> None:
 	if not name or not ticket.walk_in_phone:
 		frappe.throw(_("Choose the customer, or give the walk-in's name and phone."))
 	region = _settings().default_region or "IN"
-	phone = outreach_rules.normalise_phone(ticket.walk_in_phone, region)
+	phone = phones.normalise_phone(ticket.walk_in_phone, region)
 	if not phone:
 		frappe.throw(_("{0} is not a phone number we can reach.").format(ticket.walk_in_phone))
 	match = find_customer(phone, name)

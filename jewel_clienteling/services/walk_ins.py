@@ -17,7 +17,7 @@ from frappe.utils import cint, flt, formatdate, get_datetime, getdate, now_datet
 
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.domain import walk_ins
+from jewel_clienteling.domain import phones, walk_ins
 from jewel_clienteling.domain.outreach_lifecycle import OPEN
 from jewel_clienteling.domain.preferences import preference_key
 from jewel_clienteling.services import duplicates, facts, store_access
@@ -60,7 +60,7 @@ def check(visit) -> None:
 	if visit.customer and visit.customer == _generic_customer():
 		visit.customer = None
 	if visit.mobile:
-		phone = outreach_rules.normalise_phone(visit.mobile, _region())
+		phone = phones.normalise_phone(visit.mobile, _region())
 		if not phone:
 			frappe.throw(
 				_("{0} is not a mobile number we can reach.").format(frappe.bold(visit.mobile)),

@@ -19,7 +19,7 @@ from frappe.utils import add_to_date, convert_utc_to_system_timezone, get_dateti
 from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import webhook as intake
-from jewel_clienteling.domain.outreach import normalise_phone
+from jewel_clienteling.domain.phones import normalise_phone
 from jewel_clienteling.services import inbox, rhythm
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer

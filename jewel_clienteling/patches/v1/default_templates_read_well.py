@@ -6,6 +6,7 @@ get the new text; a template the store edited is left exactly as it is."""
 import frappe
 
 from jewel_clienteling.domain.default_templates import TEMPLATES
+from jewel_clienteling.patches.v1.neutral_words import NEW_TEMPLATE, OLD_TEMPLATE
 
 # The default texts as the app first wrote them (frozen here: this patch knows them, nothing else)
 _SIGN_OFF = "{% if associate_name %} — {{ associate_name }}{% endif %}, {{ store_name }}"
@@ -160,6 +161,8 @@ _OLD_TEMPLATES = [
 ]
 
 OLD = {template["template_name"]: template["message"] for template in _OLD_TEMPLATES}
+# a default renamed since the first release (patches/v1/neutral_words.py renames the store's copy)
+FIRST_CALLED = {NEW_TEMPLATE: OLD_TEMPLATE}
 
 
 def _same(stored: str | None, text: str) -> bool:
@@ -169,8 +172,10 @@ def _same(stored: str | None, text: str) -> bool:
 def execute():
 	for template in TEMPLATES:
 		name = template["template_name"]
-		if name not in OLD or OLD[name] == template["message"]:
+		first = FIRST_CALLED.get(name, name)
+		if first not in OLD or OLD[first] == template["message"]:
 			continue
-		stored = frappe.db.get_value("Outreach Template", name, "message")
-		if stored is not None and _same(stored, OLD[name]):
-			frappe.db.set_value("Outreach Template", name, "message", template["message"])
+		for stored_name in dict.fromkeys((first, name)):  # under its first name or its new one
+			stored = frappe.db.get_value("Outreach Template", stored_name, "message")
+			if stored is not None and _same(stored, OLD[first]):
+				frappe.db.set_value("Outreach Template", stored_name, "message", template["message"])

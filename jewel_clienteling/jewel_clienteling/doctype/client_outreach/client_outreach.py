@@ -7,7 +7,8 @@ from frappe.model.document import Document
 from frappe.utils import getdate
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.domain.outreach import MARKETING, PURPOSE, UTILITY, dedupe_key, normalise_phone
+from jewel_clienteling.domain.outreach import MARKETING, PURPOSE, UTILITY, dedupe_key
+from jewel_clienteling.domain.phones import normalise_phone
 
 # What the senders trust (where to send, what it is about, how its sending went) is at permlevel 1:
 # only the jobs (as Administrator) and a System Manager write it; on a row an associate adds or

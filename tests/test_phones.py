@@ -7,10 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jewel_clienteling.domain.outreach import (
-	normalise_phone,
-	whatsapp_link,
-)
+from jewel_clienteling.domain.phones import normalise_phone, whatsapp_link
 
 # --- phone numbers -----------------------------------------------------------------------------
 
