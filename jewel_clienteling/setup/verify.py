@@ -60,10 +60,16 @@ def missing_after_install() -> list[str]:
 			if not frappe.db.exists("DocType", name):
 				missing.append(f"DocType {name}")
 	for doctype, fieldname in field_names():
-		fieldtype = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname}, "fieldtype")
-		if not fieldtype:
+		field = frappe.db.get_value(
+			"Custom Field", {"dt": doctype, "fieldname": fieldname}, ["fieldtype", "is_virtual"], as_dict=True
+		)
+		if not field:
 			missing.append(f"Custom Field {doctype}.{fieldname}")
-		elif fieldtype not in no_value_fields and not frappe.db.has_column(doctype, fieldname):
+		elif (
+			field.fieldtype not in no_value_fields
+			and not field.is_virtual  # worked out when read, never stored
+			and not frappe.db.has_column(doctype, fieldname)
+		):
 			missing.append(f"column {doctype}.{fieldname}")
 	if not frappe.db.exists("Role", MANAGER_ROLE):
 		missing.append(f"Role {MANAGER_ROLE}")
