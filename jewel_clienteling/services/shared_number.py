@@ -103,8 +103,8 @@ def forget(outreach: list[str]) -> int:
 def forget_account(app_name: str) -> None:
 	"""before_app_uninstall: when frappe_whatsapp leaves, sending goes back to our own settings (a
 	Link to a doctype that is gone would make the settings unsaveable)."""
-	if app_name != APP:
-		return
+	if app_name != APP or not frappe.db.exists("DocType", SETTINGS):
+		return  # not frappe_whatsapp leaving, or this app already gone (its hooks may still be cached)
 	chosen = [frappe.db.get_single_value(SETTINGS, f) for f in ("use_whatsapp_account", "whatsapp_account")]
 	if any(chosen):  # a store that never shared its number keeps its settings untouched
 		frappe.db.set_single_value(SETTINGS, {"use_whatsapp_account": 0, "whatsapp_account": None})
