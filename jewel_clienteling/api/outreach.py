@@ -14,7 +14,7 @@ from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.services import channels, outreach_lifecycle
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.outreach_facts import customer_contact
-from jewel_clienteling.services.roles import is_manager, require_manager
+from jewel_clienteling.services.roles import is_manager, require_manager, whose_queue
 
 OUTREACH = "Client Outreach"
 QUEUE_FIELDS = [
@@ -44,12 +44,7 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 	for nobody, the unassigned ones); a manager sees everyone's or one associate's."""
 	frappe.has_permission(OUTREACH, "read", throw=True)
 	filters = outreach_lifecycle.due_filters()
-	or_filters = None
-	if is_manager():
-		if associate:
-			filters["assigned_to"] = associate
-	else:
-		or_filters = [["assigned_to", "=", frappe.session.user], ["assigned_to", "is", "not set"]]
+	or_filters = whose_queue(filters, "assigned_to", associate)
 	rows = frappe.get_list(
 		OUTREACH,
 		filters=filters,

@@ -13,7 +13,7 @@ from jewel_clienteling.domain import leads as rules
 from jewel_clienteling.domain import walk_ins as walk_in_rules
 from jewel_clienteling.services import mobile_keys, store_access
 from jewel_clienteling.services.customer_lookup import find_lead
-from jewel_clienteling.services.roles import is_manager
+from jewel_clienteling.services.roles import whose_queue
 
 LEAD = "Lead"
 SOURCE = "Lead Source"
@@ -156,12 +156,7 @@ def due(associate: str | None = None, today=None, limit: int = 200) -> list[dict
 		"jc_stage": ("not in", sorted(rules.CLOSED_STAGES)),
 		"jc_next_action_on": ("<=", today),
 	}
-	or_filters = None
-	if is_manager():
-		if associate:
-			filters["lead_owner"] = associate
-	else:
-		or_filters = [["lead_owner", "=", frappe.session.user], ["lead_owner", "is", "not set"]]
+	or_filters = whose_queue(filters, "lead_owner", associate)
 	rows = frappe.get_list(
 		LEAD,
 		filters=filters,
