@@ -62,6 +62,8 @@ OPEN = (PLANNED, DUE)
 REACHED = (SENT, DELIVERED, READ, REPLIED, DONE)
 # never reached her: neither crowds her other messages nor counts as a contact
 NOT_COUNTED = (SKIPPED, FAILED, EXPIRED)
+# waiting or reached her: what crowds her other messages and counts as a contact
+COUNTED = OPEN + REACHED
 
 # why a message went stale (the Frappe layer puts the codes in words)
 STALE_EVENT_PASSED = "event_passed"

@@ -139,6 +139,26 @@ def stay_in_touch_due(touched: date, silence_days: int, rhythm: str | None, stor
 	)
 
 
+def silence_lengths(silence_days: int) -> tuple[int, ...]:
+	"""Every length a silence may reach before her note is due (stay_in_touch_due), whatever her
+	rhythm: the store's days, or her own rhythm's when longer."""
+	days = max(silence_days, 0)
+	return tuple(sorted({days, *(max(days, gap) for gap in RHYTHM_DAYS.values())}))
+
+
+def silences_reaching_length(first: date, last: date, lengths: tuple[int, ...]) -> list[tuple[date, date]]:
+	"""The days a last touch must fall on for a silence of one of these `lengths` to reach it between
+	`first` and `last` (inclusive), as few ranges as possible, earliest first."""
+	ranges = sorted((first - timedelta(days=length), last - timedelta(days=length)) for length in lengths)
+	merged: list[tuple[date, date]] = []
+	for start, end in ranges:
+		if merged and start <= merged[-1][1] + timedelta(days=1):
+			merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+		else:
+			merged.append((start, end))
+	return merged
+
+
 def touch_kind(due: date, has_category: bool) -> str:
 	"""What the note is about, in turn from one silence to the next: care of her pieces, new pieces
 	in her category (only when her category is known), an invitation."""

@@ -46,8 +46,8 @@ def plan(today=None, after_page: Callable[[Queue], None] | None = None) -> dict:
 		return {}
 	last = clienteling_settings.stored_date("last_planned_on")
 	days = outreach_cadence.planning_days(last, today)
-	if days and cint(settings.lapsed_enabled):
-		planner_backlog.start_if_first_run(days[0], ever_planned=bool(last))
+	if days:
+		planner_backlog.start_if_first_run(days[0], ever_planned=bool(last), settings=settings)
 	result = plan_days(days[0], days[-1], today, after_page) if days else {}
 	occasions.advance_past_occurrences(today)
 	frappe.db.set_single_value(SETTINGS, "last_planned_on", today)

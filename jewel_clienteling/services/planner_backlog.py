@@ -27,16 +27,23 @@ from jewel_clienteling.services import settings as clienteling_settings
 
 SETTINGS = "Clienteling Settings"
 BEFORE = "lapsed_backlog_before"
+# the day the catching up on valued customers already silent too long started (planner_rhythm.py)
+SILENT_SINCE = "stay_in_touch_backlog_since"
 PAGE = 2000
 # The most a day reads of the backlog: the most valuable fill the day's allowances long before it; an
 # associate whose customers all lie deeper waits until those above them have been asked
 SCAN = 20000
 
 
-def start_if_first_run(first: date, ever_planned: bool) -> None:
-	"""On the planner's very first run, everything lapsed before its first day is the backlog."""
-	if not ever_planned and not clienteling_settings.stored_date(BEFORE):
+def start_if_first_run(first: date, ever_planned: bool, settings) -> None:
+	"""On the planner's very first run, everything lapsed before its first day is the backlog, and
+	so is every valued customer already silent too long (services/planner_rhythm.py)."""
+	if ever_planned:
+		return
+	if cint(settings.lapsed_enabled) and not clienteling_settings.stored_date(BEFORE):
 		frappe.db.set_single_value(SETTINGS, BEFORE, first)
+	if cint(settings.get("stay_in_touch_days")) > 0 and not clienteling_settings.stored_date(SILENT_SINCE):
+		frappe.db.set_single_value(SETTINGS, SILENT_SINCE, first)
 
 
 def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules.Candidate]]:
@@ -73,8 +80,13 @@ def candidates(today: date, settings, lifecycle) -> Iterator[list[outreach_rules
 	if seen:
 		if page:
 			yield page
-	elif history.state().status not in (history.QUEUED, history.RUNNING, history.PAUSED):
+	elif not past_still_to_learn():
 		frappe.db.set_single_value(SETTINGS, BEFORE, None)  # nobody is left, and nobody is to come
+
+
+def past_still_to_learn() -> bool:
+	"""The store's past sales are still being learnt: more may join a backlog yet."""
+	return history.state().status in (history.QUEUED, history.RUNNING, history.PAUSED)
 
 
 def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
@@ -103,8 +115,16 @@ def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
 			& (customer.disabled == 0)
 			& outreach.name.isnull()
 		)
-		# both descending: a backward scan of the lifetime value's index (which carries the name), no sort
-		.orderby(customer.jc_lifetime_value, order=Order.desc)
+	)
+	for rows in most_valuable_first(query, customer):
+		yield from rows
+
+
+def most_valuable_first(query, customer) -> Iterator[list[frappe._dict]]:
+	"""Pages of a query over Customer (selecting its name and lifetime value), read down the lifetime
+	value's index, which carries the name: both descending, a backward index scan with no sort."""
+	query = (
+		query.orderby(customer.jc_lifetime_value, order=Order.desc)
 		.orderby(customer.name, order=Order.desc)
 		.limit(PAGE)
 	)
@@ -118,7 +138,8 @@ def _not_yet_asked(bought_before: date) -> Iterator[frappe._dict]:
 				| ((customer.jc_lifetime_value == value) & (customer.name < name))
 			)
 		rows = page_query.run(as_dict=True)
-		yield from rows
+		if rows:
+			yield rows
 		if len(rows) < PAGE:
 			return
 		after = (rows[-1].jc_lifetime_value, rows[-1].name)

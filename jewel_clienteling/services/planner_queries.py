@@ -48,9 +48,13 @@ def kept(doctype: str, rows: list) -> list:
 	return [row for row in rows if (row.base_grand_total or 0) + (returned.get(row.name) or 0) > 0]
 
 
-def pages(query, order_field, name_field, size: int | None = None) -> Iterator[list]:
-	"""Keyset pagination on (order_field, name): each page is an index range read, however deep."""
+def pages(
+	query, order_field, name_field, size: int | None = None, key: tuple[str, str] | None = None
+) -> Iterator[list]:
+	"""Keyset pagination on (order_field, name): each page is an index range read, however deep.
+	`key`: the two fields' names in a row, when they are selected under other names."""
 	size = size or PAGE
+	key = key or (order_field.name, name_field.name)
 	after = None
 	while True:
 		page_query = query.orderby(order_field).orderby(name_field).limit(size)
@@ -66,4 +70,4 @@ def pages(query, order_field, name_field, size: int | None = None) -> Iterator[l
 		if len(rows) < size:
 			return
 		last = rows[-1]
-		after = (last[order_field.name], last[name_field.name])
+		after = (last[key[0]], last[key[1]])

@@ -38,6 +38,7 @@ def before_tests():
 	# plan win-backs into every other test's story; test_lapsed_backlog turns it on for itself
 	frappe.db.set_single_value("Clienteling Settings", "lapsed_backlog_per_associate", 0)
 	frappe.db.set_single_value("Clienteling Settings", "lapsed_backlog_before", None)
+	frappe.db.set_single_value("Clienteling Settings", "stay_in_touch_backlog_since", None)
 	frappe.db.commit()  # nosemgrep: fixtures must outlive each test's rollback
 
 

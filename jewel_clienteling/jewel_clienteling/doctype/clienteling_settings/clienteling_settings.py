@@ -34,6 +34,9 @@ class ClientelingSettings(Document):
 
 	def on_update(self):
 		before = self.get_doc_before_save()
+		from jewel_clienteling.services.planner_rhythm import start_catching_up
+
+		start_catching_up(before, self)
 		if before and (before.default_region or "IN").strip().upper() != self.default_region:
 			# numbers written without +country now mean another country's: their keys are made again
 			mobile_keys.refill_after_region_change()
