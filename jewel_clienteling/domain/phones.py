@@ -3,6 +3,7 @@ an associate taps to write to her from their own phone. Pure rules, on the phone
 
 from __future__ import annotations
 
+from functools import cache
 from urllib.parse import quote
 
 import phonenumbers
@@ -25,17 +26,36 @@ def normalise_phone(raw: str | None, region: str = "IN") -> str | None:
 
 def normalise_phone_from_key(raw: str | None, key: str | None, region: str = "IN") -> str | None:
 	"""normalise_phone(raw, region), without parsing the number again when `key` (the E.164 key kept
-	beside it, services/mobile_keys.py) is `raw` itself written without spaces and dashes: the key was
-	made by normalise_phone from a number that now reads the same, so it is the answer. Anything
-	else (no key, a key left from an earlier number, a national form) is parsed as before."""
-	if (
-		key
-		and key[0] == "+"
-		and raw is not None
-		and str(raw).strip().replace(" ", "").replace("-", "") == key
-	):
-		return key
+	beside it, services/mobile_keys.py) is what `raw` reads as: `raw` itself written without spaces and
+	dashes, or its national form ('98123 45678', '098123-45678') with the region's country code. The key
+	was made by normalise_phone from a number that reads the same, so it is the answer. Anything else
+	(no key, a key left from an earlier number, a region whose national numbers are rewritten when read)
+	is parsed as before."""
+	if key and key[0] == "+" and raw is not None:
+		compact = str(raw).strip().replace(" ", "").replace("-", "")
+		if compact == key:
+			return key
+		national = _national_form(region)
+		if national and compact.isdigit():
+			code, prefix = national
+			digits = compact[len(prefix) :] if prefix and compact.startswith(prefix) else compact
+			if key == code + digits:
+				return key
 	return normalise_phone(raw, region)
+
+
+@cache
+def _national_form(region: str | None) -> tuple[str, str] | None:
+	"""('+91', '0') when the region's national numbers read as its country code and their digits, less
+	the national prefix; None where reading them rewrites more (Argentina, Brazil) or the region is
+	unknown."""
+	metadata = phonenumbers.PhoneMetadata.metadata_for_region((region or "").upper())
+	if metadata is None or metadata.national_prefix_transform_rule:
+		return None
+	prefix = metadata.national_prefix or ""
+	if (metadata.national_prefix_for_parsing or "") != prefix:
+		return None
+	return f"+{metadata.country_code}", prefix
 
 
 def whatsapp_link(phone: str | None, text: str, region: str = "IN") -> str | None:

@@ -31,14 +31,13 @@ from jewel_clienteling.services.rhythm import send_moment
 
 CHUNK = 2000  # customers decided and written together
 
+# what a planned row is written with: docstatus and idx are left to their column default, 0
 INSERT_FIELDS = (
 	"name",
 	"creation",
 	"modified",
 	"modified_by",
 	"owner",
-	"docstatus",
-	"idx",
 	"customer",
 	"customer_name",
 	"reason",
@@ -227,8 +226,6 @@ class Queue:
 			self.now,
 			frappe.session.user,
 			frappe.session.user,
-			0,
-			0,
 			candidate.customer,
 			customer.customer_name,
 			candidate.reason,
