@@ -39,42 +39,41 @@ def pick_template(
 # --- what a customer must never read --------------------------------------------------------------
 
 # The seams a template leaves when a variable is empty or two pieces are glued without care: each a
-# name and a pattern. A message as she receives it must show none of them.
-SEAMS: tuple[tuple[str, re.Pattern], ...] = tuple(
-	(name, re.compile(pattern))
-	for name, pattern in (
-		("punctuation after a sentence's end", r"[.!?] *[,;:]|[!?] *\.|(?<!\.)\. *\.(?!\.)"),
-		("punctuation after a comma", r"[,;:] *[,.;:!?]"),
-		("space before punctuation", r" [,.!?;:]"),
-		("two spaces", r"  "),
-		("space at the start or end", r"^\s|\s$"),
-		("a sentence starting in lower case", r"[.!?] +[a-z]"),
-		("an empty name", r"\bDear *[,.!]|(^|[\s(])'s\b|— *[,.]|— *$|\(\s*\)"),
-		("a possessive your", r"\byour's\b|'s's\b"),
-		("a word twice", r"\b(\w+) \1\b"),
-		("a missing value", r"\b(None|null|undefined|nan)\b"),
-		("template code", r"\{\{|\}\}|\{%|%\}"),
+# name, a pattern, and the words of which a match always holds one (none: any message may show it).
+# A message as she receives it must show none of them.
+SEAMS: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = tuple(
+	(name, re.compile(pattern), needs)
+	for name, pattern, needs in (
+		("punctuation after a sentence's end", r"[.!?] *[,;:]|[!?] *\.|(?<!\.)\. *\.(?!\.)", ()),
+		("punctuation after a comma", r"[,;:] *[,.;:!?]", (",", ";", ":")),
+		("space before punctuation", r" [,.!?;:]", ()),
+		("two spaces", r"  ", ()),
+		("space at the start or end", r"^\s|\s$", ()),
+		("a sentence starting in lower case", r"[.!?] +[a-z]", ()),
+		("an empty name", r"\bDear *[,.!]|(^|[\s(])'s\b|— *[,.]|— *$|\(\s*\)", ("Dear", "'s", "—", "(")),
+		("a possessive your", r"\byour's\b|'s's\b", ("'s",)),
+		("a word twice", r"\b(\w+) \1\b", ()),
+		("a missing value", r"\b(None|null|undefined|nan)\b", ("None", "null", "undefined", "nan")),
+		("template code", r"\{\{|\}\}|\{%|%\}", ("{{", "}}", "{%", "%}")),
 	)
 )
 
 
-# every seam but the one whose pattern refers back to its own group, as one pattern: a message that
-# shows none (nearly all) is cleared with two searches instead of one a seam
-_ANY_SEAM = re.compile(
-	"|".join(f"(?:{pattern.pattern})" for _name, pattern in SEAMS if "\\1" not in pattern.pattern)
-)
-_BACK_REFERRING = tuple(pattern for _name, pattern in SEAMS if "\\1" in pattern.pattern)
-
-
-def has_seams(message: str) -> bool:
-	"""Whether the message shows any seam (seams(message) is not empty), at a fraction of the cost."""
-	message = message or ""
-	return bool(_ANY_SEAM.search(message)) or any(pattern.search(message) for pattern in _BACK_REFERRING)
+def _shows(message: str, pattern: re.Pattern, needs: tuple[str, ...]) -> bool:
+	# a word looked for as such costs a fraction of a pattern tried at every letter
+	return (not needs or any(word in message for word in needs)) and pattern.search(message) is not None
 
 
 def seams(message: str) -> list[str]:
 	"""The names of the seams in a message, in SEAMS order; empty when it reads as a person wrote it."""
-	return [name for name, pattern in SEAMS if pattern.search(message or "")]
+	message = message or ""
+	return [name for name, pattern, needs in SEAMS if _shows(message, pattern, needs)]
+
+
+def has_seams(message: str) -> bool:
+	"""Whether the message shows any seam (seams(message) is not empty), stopping at the first."""
+	message = message or ""
+	return any(_shows(message, pattern, needs) for _name, pattern, needs in SEAMS)
 
 
 def must_wait(missing: Iterable[str], message: str) -> bool:
