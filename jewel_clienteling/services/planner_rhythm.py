@@ -50,8 +50,7 @@ def stay_in_touch_candidates(first: date, last: date, settings) -> Iterator[list
 	days, cap = cint(settings.stay_in_touch_days), cint(settings.frequency_cap_days)
 	seen: set[str] = set()
 	for rows in _touched_one_silence_back(first, last, rhythm.silence_lengths(days)):
-		rows = [row for row in rows if row.name not in seen]
-		seen.update(row.name for row in rows)
+		rows = _once_each(rows, seen)
 		page = [
 			_note(row, touched, due, has_category)
 			for row, touched, due, has_category in _silences(rows, last, days, cap)
@@ -61,6 +60,16 @@ def stay_in_touch_candidates(first: date, last: date, settings) -> Iterator[list
 			yield page
 	if settings.get(SILENT_SINCE):
 		yield from _catch_up(first, last, settings)
+
+
+def _once_each(rows: list, seen: set[str]) -> list:
+	"""Those not met yet: she may have several messages one silence back, or have bought then too."""
+	fresh = []
+	for row in rows:
+		if row.name not in seen:
+			seen.add(row.name)
+			fresh.append(row)
+	return fresh
 
 
 def start_catching_up(before, after) -> None:

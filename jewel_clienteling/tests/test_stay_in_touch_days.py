@@ -85,22 +85,23 @@ class TestStayingInTouchAsDaysPass(FrappeTestCase):
 		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 		# reason: the days to come run the scheduler's jobs in their own transactions
 		history.run(restart=True)
-		# a festival greeting went to her ten days ago: her silence counts from it
-		frappe.get_doc(
-			{
-				"doctype": "Client Outreach",
-				"customer": cls.who["written to, due day 11"],
-				"reason": outreach_rules.CAMPAIGN,
-				"step": "Greeting",
-				"purpose": outreach_rules.MARKETING,
-				"status": lifecycle.SENT,
-				"due_date": cls.start - timedelta(days=10),
-				"channel": "WhatsApp",
-				"cycle": "greeting",
-				"reference_doctype": "Customer",
-				"reference_name": cls.who["written to, due day 11"],
-			}
-		).insert(ignore_permissions=True)
+		# two festival greetings went to her ten days ago: her silence counts from them
+		for cycle in ("greeting", "second greeting"):
+			frappe.get_doc(
+				{
+					"doctype": "Client Outreach",
+					"customer": cls.who["written to, due day 11"],
+					"reason": outreach_rules.CAMPAIGN,
+					"step": "Greeting",
+					"purpose": outreach_rules.MARKETING,
+					"status": lifecycle.SENT,
+					"due_date": cls.start - timedelta(days=10),
+					"channel": "WhatsApp",
+					"cycle": cycle,
+					"reference_doctype": "Customer",
+					"reference_name": cls.who["written to, due day 11"],
+				}
+			).insert(ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 
 	def setUp(self):
