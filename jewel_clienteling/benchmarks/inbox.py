@@ -30,7 +30,7 @@ from frappe.utils import now_datetime
 
 # the services first: plan_scale, imported alone, meets the cycle occasion -> imports -> privacy -> sync
 import jewel_clienteling.services.sync  # noqa: F401
-from jewel_clienteling.benchmarks.plan_scale import _delete_chunks, _explain, _insert
+from jewel_clienteling.benchmarks.bulk import delete_chunks, explain, insert
 from jewel_clienteling.benchmarks.preflight import has_columns, reported, require
 from jewel_clienteling.domain.leads import STAGES
 from jewel_clienteling.services import inbox_desk
@@ -94,9 +94,9 @@ def run(leads: int = 100_000, messages: int = 1_000_000, samples: int = 200, see
 def delete_population() -> dict:
 	frappe.set_user("Administrator")
 	deleted = {
-		"messages": _delete_chunks("Clienteling WhatsApp Message", lambda t: t.name.like(MESSAGE + "%")),
-		"conversations": _delete_chunks("Clienteling Conversation", lambda t: t.lead.like(LEAD + "%")),
-		"leads": _delete_chunks("Lead", lambda t: t.name.like(LEAD + "%")),
+		"messages": delete_chunks("Clienteling WhatsApp Message", lambda t: t.name.like(MESSAGE + "%")),
+		"conversations": delete_chunks("Clienteling Conversation", lambda t: t.lead.like(LEAD + "%")),
+		"leads": delete_chunks("Lead", lambda t: t.name.like(LEAD + "%")),
 	}
 	frappe.db.delete("User Permission", {"user": ASSOCIATE})
 	# the population goes for good
@@ -179,8 +179,8 @@ def _add_leads(indexes: range, rng: random.Random, now) -> None:
 				unanswered,
 			)
 		)
-	_insert("tabLead", LEAD_FIELDS, lead_rows)
-	_insert("tabClienteling Conversation", CONVERSATION_FIELDS, conversation_rows)
+	insert("tabLead", LEAD_FIELDS, lead_rows)
+	insert("tabClienteling Conversation", CONVERSATION_FIELDS, conversation_rows)
 	# a bulk load, committed a chunk at a time
 	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 
@@ -212,7 +212,7 @@ def _add_messages(indexes: range, leads: int, rng: random.Random, now) -> None:
 				rng.choice(("Inbound", "Outbound")),
 			)
 		)
-	_insert("tabClienteling WhatsApp Message", MESSAGE_FIELDS, rows)
+	insert("tabClienteling WhatsApp Message", MESSAGE_FIELDS, rows)
 	# a bulk load, committed a chunk at a time
 	frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit
 
@@ -227,7 +227,7 @@ def _associate() -> None:
 		user.add_roles("Sales User")
 	if not frappe.db.exists("User Permission", {"user": ASSOCIATE}):
 		moment = now_datetime()
-		_insert(
+		insert(
 			"tabUser Permission",
 			(*STANDARD, "user", "allow", "for_value", "apply_to_all_doctypes"),
 			[
@@ -312,7 +312,7 @@ def measure(sample_leads: list[str], samples: int) -> dict:
 		found[f"erpnext_lead_list_{who}"] = _timed(_lead_list, samples)
 	frappe.set_user("Administrator")
 	conversation = DocType("Clienteling Conversation")
-	plan = _explain(
+	plan = explain(
 		frappe.qb.from_(conversation)
 		.select(conversation.name)
 		.orderby(conversation.last_message_at, order=frappe.qb.desc)
