@@ -15,7 +15,8 @@ from frappe.utils import getdate, nowdate
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import rhythm
-from jewel_clienteling.services import history, planner
+from jewel_clienteling.patches.v1 import catch_up_silent_customers
+from jewel_clienteling.services import history, planner, planner_backlog
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.tests import fixtures as fx
 from jewel_clienteling.tests.history_store import RING, make_fiscal_years
@@ -202,3 +203,18 @@ class TestStayingInTouchAsDaysPass(FrappeTestCase):
 		self.assertIsNone(clienteling_settings.stored_date(SINCE))
 		self.switch_on(SILENCE)
 		self.assertEqual(clienteling_settings.stored_date(SINCE), self.start)
+
+	def test_the_catching_up_starts_on_the_first_planning_day_and_after_an_upgrade(self):
+		settings = frappe.get_single(SETTINGS)
+		settings.stay_in_touch_days = SILENCE
+		planner_backlog.start_if_first_run(self.start, ever_planned=True, settings=settings)
+		self.assertIsNone(clienteling_settings.stored_date(SINCE), "a store that planned before")
+		planner_backlog.start_if_first_run(self.start, ever_planned=False, settings=settings)
+		self.assertEqual(clienteling_settings.stored_date(SINCE), self.start)
+		# a store upgraded from a version that planned without it starts from its last planned day
+		committed_settings(SETTINGS, stay_in_touch_days=SILENCE, **{SINCE: None})
+		catch_up_silent_customers.execute()
+		self.assertEqual(clienteling_settings.stored_date(SINCE), self.start - timedelta(days=1))
+		committed_settings(SETTINGS, stay_in_touch_days=0, **{SINCE: None})
+		catch_up_silent_customers.execute()
+		self.assertIsNone(clienteling_settings.stored_date(SINCE), "nothing to catch up with the rule off")
