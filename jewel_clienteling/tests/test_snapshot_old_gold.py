@@ -114,3 +114,12 @@ class TestSnapshotOldGold(FrappeTestCase):
 		only.cancel()
 		exchange(self.her).insert()  # and a draft
 		self.assertIsNone(get_snapshot(self.her)["old_gold"], "a cancelled exchange or a draft paid nothing")
+
+	def test_a_user_who_may_read_the_customer_but_not_exchanges_is_not_shown_them(self):
+		submitted(self.her)
+		clerk = f"jc-ogs-{frappe.generate_hash(length=6)}@example.com"
+		fx.make_user(clerk, "Stock User")  # reads customers, not old gold exchanges
+		frappe.set_user(clerk)
+		snap = get_snapshot(self.her)
+		self.assertEqual(snap["profile"]["name"], self.her)
+		self.assertIsNone(snap["old_gold"])
