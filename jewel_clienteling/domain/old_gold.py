@@ -152,3 +152,47 @@ def gold_bought_before(today: date) -> date:
 		return today.replace(year=year)
 	except ValueError:
 		return today.replace(year=year, day=28)
+
+
+# ----------------------------------------------------------------------- her exchanges at the counter
+
+
+@dataclass(frozen=True)
+class ExchangedTotal:
+	"""What one set-based query gives: her submitted exchanges of one metal paid in one currency."""
+
+	metal: str
+	currency: str | None
+	exchanges: int
+	fine_weight: Decimal | float | str
+	value: Decimal | float | str
+	last_on: date
+
+
+def exchanged_summary(rows: list[ExchangedTotal]) -> dict | None:
+	"""Her old gold at a glance, or None when she never exchanged any: how many exchanges, the fine
+	metal received of each metal (grams of gold and of silver are not added together), what was
+	credited in each currency, and the day of the last one. Each slip was already rounded (fine weight
+	down to the milligram, value to the rupee), so the sums are exact: the quantize only drops the
+	noise a float column may add, it never rounds a slip again."""
+	rows = [row for row in rows if row.exchanges]
+	if not rows:
+		return None
+	fine: dict[str, Decimal] = {}
+	credited: dict[str | None, Decimal] = {}
+	for row in rows:
+		fine[row.metal] = fine.get(row.metal, Decimal(0)) + decimal(row.fine_weight, "fine_weight")
+		credited[row.currency] = credited.get(row.currency, Decimal(0)) + decimal(row.value, "value")
+	order = {metal: index for index, metal in enumerate(METALS)}
+	return {
+		"exchanges": sum(row.exchanges for row in rows),
+		"last_on": max(row.last_on for row in rows),
+		"fine_weights": [
+			{"metal": metal, "fine_weight": fine[metal].quantize(MILLIGRAM, rounding=ROUND_HALF_UP)}
+			for metal in sorted(fine, key=lambda metal: (order.get(metal, len(order)), metal))
+		],
+		"values": [
+			{"currency": currency, "value": credited[currency].quantize(RUPEE, rounding=ROUND_HALF_UP)}
+			for currency in sorted(credited, key=lambda currency: currency or "")
+		],
+	}

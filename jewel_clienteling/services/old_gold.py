@@ -16,6 +16,7 @@ Cancelling the exchange cancels both entries, and ERPNext writes their reversals
 import frappe
 from frappe import _
 from frappe.query_builder import DocType
+from frappe.query_builder.functions import Count, Max, Sum
 from frappe.utils import flt, getdate
 
 from jewel_clienteling.domain import old_gold as og
@@ -287,6 +288,41 @@ def gold_items(doctype: str, sold_by) -> list[str]:
 	return sorted(
 		code for code, item in found.items() if og.is_gold(item_dimensions(item, sources).get("Metal"))
 	)
+
+
+# ---------------------------------------------------------------------------------------- snapshot
+
+
+def for_snapshot(customer: str) -> dict | None:
+	"""Her exchanges for the counter (submitted only; a cancelled one paid nothing), in one grouped
+	query on the customer index, or None when she has none (or the user may not read exchanges). The
+	snapshot has already checked that the user sees this customer, which is the exchanges' store limit
+	(hooks.py: by the customer's home store), so every one of her exchanges is the user's to see."""
+	if not frappe.has_permission(EXCHANGE, "read"):
+		return None
+	exchange = DocType(EXCHANGE)
+	rows = (
+		frappe.qb.from_(exchange)
+		.select(
+			exchange.metal,
+			exchange.currency,
+			Count(exchange.name).as_("exchanges"),
+			Sum(exchange.fine_weight).as_("fine_weight"),
+			Sum(exchange.value).as_("value"),
+			Max(exchange.posting_date).as_("last_on"),
+		)
+		.where((exchange.customer == customer) & (exchange.docstatus == 1))
+		.groupby(exchange.metal, exchange.currency)
+		.run(as_dict=True)
+	)
+	summary = og.exchanged_summary([og.ExchangedTotal(**row) for row in rows])
+	if summary is None:
+		return None
+	for row in summary["fine_weights"]:
+		row["fine_weight"] = float(row["fine_weight"])
+	for row in summary["values"]:
+		row["value"] = float(row["value"])
+	return summary
 
 
 # ----------------------------------------------------------------------------------------- privacy

@@ -7,7 +7,7 @@ from frappe.query_builder.terms import ValueWrapper
 from frappe.utils import add_days, cint, getdate, nowdate
 from pypika.terms import Star
 
-from jewel_clienteling.services import appointments, custom_orders, facts, walk_ins
+from jewel_clienteling.services import appointments, custom_orders, facts, old_gold, walk_ins
 from jewel_clienteling.services import settings as clienteling_settings
 
 PROFILE_FIELDS = (
@@ -69,6 +69,7 @@ def build(customer: str) -> dict:
 		"wishlist": walk_ins.for_snapshot(customer),
 		"appointment": appointments.next_for(customer),
 		"orders": custom_orders.open_for(customer),
+		"old_gold": old_gold.for_snapshot(customer),
 	}
 
 

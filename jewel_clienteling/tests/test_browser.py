@@ -56,8 +56,8 @@ def price(item_code: str, rate: float):
 
 
 def her() -> dict:
-	"""A customer the store knows: an anniversary coming, her ring size, a past purchase, a note and
-	a piece in for repair. Committed, as the browser talks to another process."""
+	"""A customer the store knows: an anniversary coming, her ring size, a past purchase, a note, a
+	piece in for repair and old gold exchanged. Committed, as the browser talks to another process."""
 	name = fx.make_customer(mobile_no="+91 98450 11223", jc_whatsapp_opt_in=1)
 	customer_name = frappe.db.get_value("Customer", name, "customer_name")
 	occasion(name, 10, "Anniversary", relation="Spouse", person_name="Rahul")
@@ -83,6 +83,11 @@ def her() -> dict:
 	from jewel_clienteling.tests.test_repair_desk import take_in
 
 	ticket = take_in(customer=name, piece_description="Polki bangle, loose stone")
+	from jewel_clienteling.setup import old_gold
+	from jewel_clienteling.tests.test_old_gold import exchange
+
+	old_gold.add_missing()
+	exchange(name).insert().submit()  # two old bangles: 9.272 g of fine gold
 	return {"name": name, "customer_name": customer_name, "repair": ticket.name}
 
 
@@ -147,6 +152,8 @@ class TestAtTheCounterAndTheDesk(FrappeTestCase):
 			"Polki bangle, loose stone",
 			"Prefers antique finish",
 			"WhatsApp: yes",
+			"1 exchange ·",
+			"Gold: 9.272 g fine",
 		):
 			self.assertIn(expected, text)
 		self.browser.screenshot(page, "her-snapshot-at-the-counter")

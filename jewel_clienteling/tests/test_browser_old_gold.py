@@ -69,3 +69,16 @@ class TestOldGoldAtTheDesk(FrappeTestCase):
 		self.assertEqual((doc.docstatus, flt(doc.value)), (1, 67227))
 		self.assertEqual(frappe.db.get_value("Stock Entry", doc.stock_entry, "docstatus"), 1)
 		self.assertEqual(frappe.db.get_value("Journal Entry", doc.journal_entry, "docstatus"), 1)
+
+		# her snapshot (the Customer form's, the same the POS panel shows) now tells the counter about it
+		self.browser.open(page, f"/app/customer/{self.customer}")
+		page.get_by_role("tab", name="Clienteling").click()
+		section = page.locator(f'.jc-snapshot[data-customer="{self.customer}"] [data-section="old_gold"]')
+		section.wait_for()
+		text = section.inner_text()
+		self.assertIn("Old Gold Exchanged", text.title())
+		self.assertIn("1 exchange ·", text)
+		self.assertIn("67,227", text)
+		self.assertIn("Gold: 9.272 g fine", text)
+		self.assertIn(f"last on {frappe.utils.formatdate(doc.posting_date)}", text)
+		self.browser.screenshot(page, "on-her-snapshot")

@@ -2,7 +2,8 @@
 // For license information, please see license.txt
 
 // Selling moments beyond the counter, shared by the POS panel and the Customer form (loaded after
-// snapshot.js): booking her an appointment, and her next appointment on the snapshot.
+// snapshot.js): booking her an appointment, and her next appointment, open orders and old gold
+// exchanged on the snapshot.
 frappe.provide("jewel_clienteling.moments");
 
 (function (moments) {
@@ -154,8 +155,27 @@ frappe.provide("jewel_clienteling.moments");
 			<div class="jc-snap-title">${esc(__("Custom Orders"))}</div>${rows}</div>`;
 	};
 
+	// the old metal she has exchanged (submitted exchanges only); nothing when she has none
+	moments.old_gold_html = function (summary) {
+		if (!summary || !summary.exchanges) return "";
+		const count = summary.exchanges === 1 ? __("1 exchange") : __("{0} exchanges", [summary.exchanges]);
+		const credited = (summary.values || []).map((row) => format_currency(row.value || 0, row.currency));
+		const fine = (summary.fine_weights || []).map((row) =>
+			__("{0}: {1} g fine", [__(row.metal), format_number(row.fine_weight || 0, null, 3)])
+		);
+		return `<div class="jc-snap-section" data-section="old_gold">
+			<div class="jc-snap-title">${esc(__("Old Gold Exchanged"))}</div>
+			<div class="jc-row"><b>${esc(count)}</b> · ${esc(__("{0} credited", [credited.join(" + ")]))}
+			<span class="jc-snap-muted">${esc(__("last on {0}", [frappe.datetime.str_to_user(summary.last_on)]))}</span>
+			<div class="jc-snap-muted">${esc(fine.join(" · "))}</div></div></div>`;
+	};
+
 	// the sections this file adds to the snapshot, after the header
 	moments.sections = function (data) {
-		return moments.appointment_html(data.appointment) + moments.orders_html(data.orders);
+		return (
+			moments.appointment_html(data.appointment) +
+			moments.orders_html(data.orders) +
+			moments.old_gold_html(data.old_gold)
+		);
 	};
 })(jewel_clienteling.moments);
