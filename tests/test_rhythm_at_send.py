@@ -80,7 +80,15 @@ def test_only_a_reply_that_changes_her_rhythm_is_confirmed():
 	assert not rhythm.confirms(rhythm.MONTHLY, None)  # not a rhythm reply, or an older one
 
 
-@given(current=RHYTHMS, text=st.sampled_from(("LESS", "MORE", "monthly", "Weekly!", "hello")))
-def test_less_at_the_far_end_is_not_confirmed_again(current, text):
-	chosen = rhythm.reply_rhythm(text, current, CAP)
-	assert rhythm.confirms(current, chosen) == (chosen is not None and chosen != current)
+def test_less_at_the_far_end_and_more_at_the_near_end_change_nothing_and_are_not_confirmed():
+	assert not rhythm.confirms(rhythm.THREE_MONTHS, rhythm.reply_rhythm("LESS", rhythm.THREE_MONTHS, CAP))
+	assert not rhythm.confirms(rhythm.WEEKLY, rhythm.reply_rhythm("MORE", rhythm.WEEKLY, CAP))
+	# from the store's fortnight, "LESS" is a month: her first rhythm of her own, confirmed
+	assert rhythm.confirms(None, rhythm.reply_rhythm("LESS", None, CAP))
+
+
+@given(current=RHYTHMS, word=st.sampled_from(("LESS", "MORE")))
+def test_a_step_is_confirmed_unless_she_is_at_that_end_already(current, word):
+	chosen = rhythm.reply_rhythm(word, current, CAP)
+	at_the_end = current == (rhythm.THREE_MONTHS if word == "LESS" else rhythm.WEEKLY)
+	assert rhythm.confirms(current, chosen) == (not at_the_end)
