@@ -80,6 +80,7 @@ def test_reasons_are_spelled_as_in_the_doctype():
 		"Referral ask",
 		"Old gold exchange offer",
 		"Stay in touch",
+		"Rhythm confirmed",
 	)
 	assert CHANNELS == ("WhatsApp", "SMS", "Email", "Manual")
 
@@ -92,6 +93,7 @@ def test_only_her_own_repair_and_points_are_utility():
 		"Appointment reminder",  # her own booking
 		"Appointment missed",
 		"Custom order update",  # her own order
+		"Rhythm confirmed",  # an answer to her own reply
 	}
 	assert set(PURPOSE) == set(REASONS)
 	assert set(PURPOSE.values()) == {MARKETING, UTILITY}
@@ -100,6 +102,7 @@ def test_only_her_own_repair_and_points_are_utility():
 def test_occasion_over_cadence_over_lapsed():
 	assert PRIORITY == {
 		"Repair ready": 0,
+		"Rhythm confirmed": 0,
 		"Repair uncollected": 0,
 		"Points expiring": 1,
 		"Occasion": 10,

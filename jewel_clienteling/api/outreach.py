@@ -11,8 +11,9 @@ from frappe.utils import cint, get_datetime, getdate, now_datetime
 from jewel_clienteling.api import arguments_required
 from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.services import channels, outreach_lifecycle
+from jewel_clienteling.services import channels, outreach_lifecycle, rhythm
 from jewel_clienteling.services import settings as clienteling_settings
+from jewel_clienteling.services.outreach import skip_text
 from jewel_clienteling.services.outreach_facts import customer_contact
 from jewel_clienteling.services.roles import is_manager, require_manager, whose_queue
 
@@ -84,6 +85,9 @@ def mark_done(name: str, message: str | None = None) -> dict:
 		frappe.throw(_("This message is being sent right now; it needs nothing from you."))
 	if doc.purpose == outreach_rules.MARKETING:
 		_check_marketing_consent(doc.customer)
+		held = _hold_if_crowded(doc)
+		if held:
+			return held
 	if message is not None:
 		doc.message = message
 	doc.status = lifecycle.DONE
@@ -137,6 +141,24 @@ def reassign(from_user: str, to_user: str) -> dict:
 	for customer in customers:
 		frappe.db.set_value("Customer", customer, "jc_preferred_associate", to_user)
 	return {"outreach": len(open_rows), "customers": len(customers)}
+
+
+def _hold_if_crowded(doc) -> dict | None:
+	"""Sent by hand days after it was planned: when another marketing message reached her within her
+	rhythm (or the store's cap) meanwhile, it does not go. It is Skipped with the frequency cap's
+	reason, and the associate is told why (the same rule as the senders', services/rhythm.py)."""
+	gap = rhythm.crowds_her(doc, frappe.db.get_value("Customer", doc.customer, "jc_contact_rhythm"))
+	if not gap:
+		return None
+	doc.status = lifecycle.SKIPPED
+	doc.skip_reason = skip_text(outreach_rules.SKIP_FREQUENCY_CAP)
+	doc.save()
+	why = _(
+		"Not sent: {0} already received another message in the last {1} days, and hears from the store at"
+		" most once in {1} days. This outreach is now skipped."
+	).format(doc.customer_name or doc.customer, gap)
+	frappe.msgprint(why, title=_("Held back"), indicator="orange")
+	return {"name": doc.name, "status": doc.status, "held": why}
 
 
 def _first_name(user: str) -> str:

@@ -51,11 +51,17 @@ CATALOGUE_SHARE = "Catalogue share"
 # Before a festival, to those with old gold to exchange (domain/old_gold.py): an offer, marketing.
 OLD_GOLD_OFFER = "Old gold exchange offer"
 STAY_IN_TOUCH = "Stay in touch"  # to a valued customer after weeks of silence: warm, not an offer
+# Her reply changed how often she hears from the store ("LESS", "MONTHLY"): a word that it is done. An
+# answer to her own message, so a service message, free text in the 24-hour window she just opened.
+RHYTHM_CONFIRMED = "Rhythm confirmed"
 REASONS = (
 	OCCASION, POST_PURCHASE, LAPSED, REPAIR_READY, REPAIR_UNCOLLECTED, POINTS_EXPIRING, REVIEW_REQUEST,
 	REFERRAL_THANKS, CAMPAIGN, WALK_IN_FOLLOW_UP, APPOINTMENT_REMINDER, APPOINTMENT_MISSED,
-	CUSTOM_ORDER_UPDATE, CATALOGUE_SHARE, REFERRAL_ASK, OLD_GOLD_OFFER, STAY_IN_TOUCH,
+	CUSTOM_ORDER_UPDATE, CATALOGUE_SHARE, REFERRAL_ASK, OLD_GOLD_OFFER, STAY_IN_TOUCH, RHYTHM_CONFIRMED,
 )  # fmt: skip
+# Answers to her own message: free text inside her 24-hour window (no template; never sent once it
+# closed), and, though not marketing, only while she allows WhatsApp messages at all
+REPLIES = (RHYTHM_CONFIRMED,)
 
 MARKETING = "Marketing"
 UTILITY = "Utility"
@@ -77,6 +83,7 @@ PURPOSE = {reason: MARKETING for reason in REASONS} | {
 	APPOINTMENT_REMINDER: UTILITY,
 	APPOINTMENT_MISSED: UTILITY,
 	CUSTOM_ORDER_UPDATE: UTILITY,
+	RHYTHM_CONFIRMED: UTILITY,
 }
 
 # Lower is more important: occasion over cadence over lapsed.
@@ -87,6 +94,7 @@ PRIORITY = {
 	APPOINTMENT_REMINDER: 0,
 	APPOINTMENT_MISSED: 5,
 	CUSTOM_ORDER_UPDATE: 0,
+	RHYTHM_CONFIRMED: 0,
 	CATALOGUE_SHARE: 15,  # the associate picked these for her, like a walk-in follow-up
 	OCCASION: 10,
 	WALK_IN_FOLLOW_UP: 15,  # a visit days ago is a sale in the making: before cadence, after her occasion
@@ -271,7 +279,7 @@ class Decision:
 	channel: str | None = None  # set when plan is True
 
 
-def _too_close(first: date, first_topic: str | None, second: date, second_topic: str, cap_days: int) -> bool:
+def too_close(first: date, first_topic: str | None, second: date, second_topic: str, cap_days: int) -> bool:
 	"""Two marketing messages on different topics (any two, when `first_topic` is None: her own
 	rhythm) less than `cap_days` apart crowd her."""
 	other = first_topic is None or first_topic != second_topic
@@ -322,10 +330,10 @@ def decide(
 		crowded = [
 			row
 			for row in existing
-			if _too_close(row.due_date, topic, candidate.due_date, row.topic_key, cap_days)
+			if too_close(row.due_date, topic, candidate.due_date, row.topic_key, cap_days)
 		]
 		blocked = any(row.sent or row.priority <= candidate.priority for row in crowded) or any(
-			_too_close(other.due_date, topic, candidate.due_date, other.topic_key, cap_days)
+			too_close(other.due_date, topic, candidate.due_date, other.topic_key, cap_days)
 			for other in planned
 		)
 		if blocked:

@@ -35,6 +35,7 @@ from jewel_clienteling.domain.outreach import (
 	REPAIR_READY,
 	REPAIR_UNCOLLECTED,
 	REVIEW_REQUEST,
+	RHYTHM_CONFIRMED,
 	SKIP_UNREACHABLE,
 	SMS,
 	STAY_IN_TOUCH,
@@ -117,6 +118,8 @@ SHELF_LIFE: dict[tuple[str, str], ShelfLife] = {
 	(OLD_GOLD_OFFER, ""): ShelfLife(7, until_event=True),
 	# a warm note after weeks of silence reads as well a fortnight late
 	(STAY_IN_TOUCH, ""): ShelfLife(14),
+	# an answer to her reply goes while her 24-hour window is open, or never
+	(RHYTHM_CONFIRMED, ""): ShelfLife(1),
 }
 DEFAULT_SHELF_LIFE = ShelfLife(14)
 

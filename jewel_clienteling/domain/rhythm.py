@@ -14,6 +14,7 @@ message with a word ("WEEKLY", "MONTHLY", "LESS", "MORE").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from jewel_clienteling.domain import outreach as outreach_rules
@@ -79,6 +80,34 @@ def gap_days(rhythm: str | None, store_cap: int) -> int:
 def is_her_own(rhythm: str | None) -> bool:
 	"""She chose a rhythm: every marketing message counts against it, whatever its topic."""
 	return (rhythm or "") in RHYTHM_DAYS
+
+
+def crowded_at_send(
+	purpose: str,
+	topic: str,
+	today: date,
+	reached: Iterable[tuple[date, str]],
+	rhythm: str | None,
+	store_cap: int,
+) -> bool:
+	"""At the moment a message goes (by a sender or by an associate's hand, days after it was
+	planned): whether another marketing message that reached her (the day it did, its topic) comes
+	within her gap, her rhythm's or the store's cap (on one topic only the store's cap is lifted, as
+	when planning, outreach.decide). Utility messages are never held."""
+	if purpose != outreach_rules.MARKETING:
+		return False
+	gap, topic_of_this = gap_days(rhythm, store_cap), None if is_her_own(rhythm) else topic
+	return any(
+		outreach_rules.too_close(today, topic_of_this, day, other, gap)
+		for day, other in reached
+		if day <= today
+	)
+
+
+def confirms(current: str | None, chosen: str | None) -> bool:
+	"""Her reply changed her rhythm (and so is answered with a word of confirmation); a reply that
+	asks for what she has already changes nothing and is answered by nothing."""
+	return bool(chosen) and chosen != (current or None)
 
 
 def reply_rhythm(text: str | None, current: str | None, store_cap: int) -> str | None:

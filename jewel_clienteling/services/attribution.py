@@ -8,6 +8,7 @@ from frappe.query_builder import DocType
 from frappe.utils import cint, flt, getdate
 
 from jewel_clienteling.domain.attribution import DEFAULT_ATTRIBUTION_DAYS, SaleFact, Touch, attribute
+from jewel_clienteling.domain.outreach import REPLIES
 from jewel_clienteling.domain.outreach_lifecycle import REACHED
 from jewel_clienteling.domain.profile import Sale, net_sales
 
@@ -40,6 +41,8 @@ def sync_many(sales_of: dict[str, list[Sale]], settings) -> int:
 			outreach.customer.isin(list(sales_of))
 			& outreach.status.isin(REACHED)
 			& outreach.sent_on.isnotnull()
+			# a word back to her own reply is not what brought her in
+			& outreach.reason.notin(REPLIES)
 		)
 		.run(as_dict=True)
 	)

@@ -43,7 +43,7 @@ def automatic_channels() -> dict[str, list[str] | None]:
 	"""Channel → the reasons it sends by itself (None: every reason)."""
 	found: dict[str, list[str] | None] = {}
 	if whatsapp.is_enabled():
-		found[WHATSAPP] = sorted({reason for reason, _step in whatsapp.approved_templates()})
+		found[WHATSAPP] = whatsapp.sending_reasons(whatsapp.approved_templates())
 	if email_is_automatic():
 		found[EMAIL] = None
 	if sms_is_automatic():
@@ -87,7 +87,7 @@ def drain_others(max_seconds: float = 50, page: int = PAGE) -> dict:
 						row, "Skipped", _("No {0} consent when it was time to send.").format(_(channel))
 					)
 				else:
-					outcome = senders[channel](row, customer)
+					outcome = claims.hold_if_crowded(row, customer) or senders[channel](row, customer)
 				result[outcome] += 1
 				# a background drain: each message's result is committed the moment it is known
 				frappe.db.commit()  # nosemgrep: frappe-semgrep-rules.rules.frappe-manual-commit

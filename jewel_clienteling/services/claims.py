@@ -8,7 +8,9 @@ from frappe.query_builder import DocType
 from frappe.utils import add_to_date, now_datetime
 
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
-from jewel_clienteling.domain.outreach import MARKETING
+from jewel_clienteling.domain.outreach import MARKETING, REPLIES, SKIP_FREQUENCY_CAP
+from jewel_clienteling.services.outreach import skip_text
+from jewel_clienteling.services.rhythm import crowds_her
 
 OUTREACH = "Client Outreach"
 CLAIM_MINUTES = 5
@@ -64,6 +66,7 @@ def customer_consent(customer: str) -> frappe._dict | None:
 			"jc_do_not_contact",
 			*CONSENT_FIELDS.values(),
 			"jc_whatsapp_last_inbound",
+			"jc_contact_rhythm",
 			"email_id",
 			"customer_name",
 		],
@@ -72,12 +75,21 @@ def customer_consent(customer: str) -> frappe._dict | None:
 
 
 def may_send(row, customer) -> bool:
-	"""Marketing only with her consent on this channel as it is now, never to Do Not Contact."""
+	"""Marketing only with her consent on this channel as it is now, never to Do Not Contact; an
+	answer to her reply (a rhythm confirmation) likewise: never after her STOP."""
 	if not customer:
 		return False
-	if row.purpose != MARKETING:
+	if row.purpose != MARKETING and row.reason not in REPLIES:
 		return True
 	return not customer.jc_do_not_contact and bool(customer.get(CONSENT_FIELDS.get(row.channel, "")))
+
+
+def hold_if_crowded(row, customer) -> str | None:
+	"""Another marketing message reached her within her rhythm (or the store's cap) since this one was
+	planned: it does not go, and is Skipped with the frequency cap's reason ("skipped"); else None."""
+	if not crowds_her(row, customer.jc_contact_rhythm):
+		return None
+	return finish(row, lifecycle.SKIPPED, skip_text(SKIP_FREQUENCY_CAP))
 
 
 def sent(row, attempts: int, **values) -> str:

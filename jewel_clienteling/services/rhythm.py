@@ -51,9 +51,49 @@ def set_rhythm(
 	return {key: value for key, value in values.items() if key != "jc_rhythm_set_on"}
 
 
+def crowds_her(row, her_rhythm: str | None) -> int:
+	"""At the moment a marketing outreach goes, by a sender or by an associate's hand days after it
+	was planned: the days of her gap (her rhythm, else the store's cap) when another marketing
+	message reached her within them (domain/rhythm.crowded_at_send), else 0. Utility never waits."""
+	if row.purpose != outreach_rules.MARKETING:
+		return 0
+	cap = cint(clienteling_settings.get_settings().frequency_cap_days)
+	gap = rhythm.gap_days(her_rhythm, cap)
+	if gap <= 0:
+		return 0
+	today = getdate(nowdate())
+	since = add_days(today, -gap)
+	outreach = DocType("Client Outreach")
+	rows = (
+		frappe.qb.from_(outreach)
+		.select(outreach.name, outreach.sent_on, outreach.due_date, outreach.reference_doctype)
+		.select(outreach.reference_name)
+		.where(
+			(outreach.customer == row.customer)
+			& (outreach.name != row.name)
+			& (outreach.purpose == outreach_rules.MARKETING)
+			& outreach.status.isin(lifecycle.REACHED)
+			& ((outreach.sent_on >= since) | (outreach.sent_on.isnull() & (outreach.due_date >= since)))
+		)
+		.run(as_dict=True)
+	)
+	reached = [(getdate(other.sent_on or other.due_date), _topic(other)) for other in rows]
+	crowded = rhythm.crowded_at_send(row.purpose, _topic(row), today, reached, her_rhythm, cap)
+	return gap if crowded else 0
+
+
+def _topic(row) -> str:
+	"""What a message is about, as the planner tells topics apart; one added by hand, about nothing
+	in particular, is its own topic."""
+	if row.reference_doctype and row.reference_name:
+		return f"{row.reference_doctype}:{row.reference_name}"
+	return f"Client Outreach:{row.name}"
+
+
 def take_reply(customer: str, text: str | None, received: datetime) -> str | None:
 	"""Her reply asks to hear from the store more or less often: set it, unless she (or the counter)
-	chose after she wrote it. Returns the rhythm set, or None."""
+	chose after she wrote it. Returns her new rhythm when the reply changed it, else None (a reply
+	asking for what she has is still her latest word, and dated as such)."""
 	current = frappe.db.get_value(
 		"Customer", customer, ["jc_contact_rhythm", "jc_preferred_time", "jc_preferred_channel", "jc_rhythm_set_on"],
 		as_dict=True, for_update=True,
@@ -67,7 +107,7 @@ def take_reply(customer: str, text: str | None, received: datetime) -> str | Non
 	if current.jc_rhythm_set_on and get_datetime(current.jc_rhythm_set_on) > received:
 		return None  # her latest word wins: a late or redelivered reply never undoes a newer choice
 	set_rhythm(customer, chosen, current.jc_preferred_time, current.jc_preferred_channel, received)
-	return chosen
+	return chosen if rhythm.confirms(current.jc_contact_rhythm, chosen) else None
 
 
 def hold_what_crowds_her(customer: str, how_often: str | None) -> int:

@@ -17,10 +17,11 @@ from frappe.query_builder.functions import Max
 from frappe.utils import add_to_date, convert_utc_to_system_timezone, get_datetime, now_datetime
 
 from jewel_clienteling.domain import incoming
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import webhook as intake
 from jewel_clienteling.domain.phones import normalise_phone
-from jewel_clienteling.services import inbox, rhythm
+from jewel_clienteling.services import inbox, rhythm, rhythm_reply
 from jewel_clienteling.services import settings as clienteling_settings
 from jewel_clienteling.services.customer_lookup import find_customer
 
@@ -126,7 +127,9 @@ def take_in(message: incoming.InboundMessage) -> None:
 	if outreach:
 		frappe.db.set_value(OUTREACH, outreach, {"status": lifecycle.REPLIED, "replied_on": received})
 	# "MONTHLY", "LESS": how often she hears from the store, her latest word winning as with STOP
-	rhythm.take_reply(customer, message.text, received)
+	changed = rhythm.take_reply(customer, message.text, received)
+	if changed:  # a word back that it is done, once for this reply (never after her STOP)
+		rhythm_reply.confirm(customer, changed, doc.name, message.message_id, phone)
 	intent = incoming.consent_intent(message.text)
 	# a STOP is about the phone: no record of any store with that number writes to it again
 	targets = {"start": [customer], "stop": match.same_number}.get(intent, [])
@@ -158,6 +161,8 @@ def _answered_outreach(customer: str, received) -> str | None:
 		.where(
 			(outreach.customer == customer)
 			& outreach.status.isin((lifecycle.SENT, lifecycle.DELIVERED, lifecycle.READ))
+			# her answer is to what the store wrote, not to its word back to her
+			& outreach.reason.notin(outreach_rules.REPLIES)
 			& (outreach.sent_on >= add_to_date(received, days=-REPLY_WINDOW_DAYS))
 		)
 		.orderby(outreach.sent_on, order=frappe.qb.desc)

@@ -19,6 +19,7 @@ from urllib3.util.retry import Retry
 
 from jewel_clienteling.domain import incoming
 from jewel_clienteling.domain import messaging as rules
+from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.services import claims, shared_number
 from jewel_clienteling.services.rendering import log_broken
@@ -96,6 +97,12 @@ def approved_templates() -> dict[tuple[str, str], frappe._dict]:
 		fields=["name", "template_name", "language", "category", "reason", "step"],
 	)
 	return {(row.reason, row.step or ""): row for row in rows}
+
+
+def sending_reasons(templates: dict) -> list[str]:
+	"""The reasons the drain sends by itself: those with an approved template, and the answers to her
+	own message, which go as free text in her 24-hour window (outreach.REPLIES)."""
+	return sorted({reason for reason, _step in templates} | set(outreach_rules.REPLIES))
 
 
 def template_for(templates: dict, reason: str, step: str):
@@ -198,7 +205,7 @@ def drain(max_seconds: float = 50, page: int = PAGE, after_send=None) -> dict:
 		return result
 	config = frappe.get_doc(SETTINGS)  # the drain's own copy: it keeps the token and parameters read
 	templates = approved_templates()
-	reasons = sorted({reason for reason, _step in templates})
+	reasons = sending_reasons(templates)
 	token = frappe.generate_hash(length=16)
 	session = http_session()
 	started = time.monotonic()
@@ -221,12 +228,20 @@ def send_one(row, config, templates, session) -> str:
 	customer = claims.customer_consent(row.customer)
 	if not claims.may_send(row, customer):
 		return claims.finish(row, "Skipped", _("No WhatsApp consent when it was time to send."))
+	held = claims.hold_if_crowded(row, customer)
+	if held:
+		return held
 	try:
 		to = rules.recipient_digits(row.phone or "")
 		in_window = incoming.window_open(
 			get_datetime(customer.jc_whatsapp_last_inbound) if customer.jc_whatsapp_last_inbound else None,
 			now_datetime(),
 		)
+		if row.reason in outreach_rules.REPLIES and not (in_window and row.error_code != "131047"):
+			# an answer to her message goes in her window or not at all (no template says it)
+			return claims.finish(
+				row, "Skipped", _("The customer's 24-hour window closed before it was sent.")
+			)
 		if in_window and row.message and not row.error_code == "131047":
 			payload = rules.build_text_payload(to, row.message)
 		else:

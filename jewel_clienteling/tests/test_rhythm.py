@@ -24,8 +24,8 @@ from jewel_clienteling.domain import outreach as outreach_rules
 from jewel_clienteling.domain import outreach_lifecycle as lifecycle
 from jewel_clienteling.domain import rhythm
 from jewel_clienteling.jewel_clienteling.report.outreach_results import outreach_results
+from jewel_clienteling.services import rhythm_reply, sync, webhook
 from jewel_clienteling.services import settings as clienteling_settings
-from jewel_clienteling.services import sync, webhook
 from jewel_clienteling.setup import defaults
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload
@@ -127,6 +127,8 @@ class TestHerRhythmOverFiveWeeks(FrappeTestCase):
 		self.occasion("kiran", "Anniversary", 17)
 		frappe.db.commit()  # nosemgrep: the days to come run in their own transactions
 		self.reached: dict[str, list[date]] = {label: [] for label in self.who}
+		self.confirmed: dict[str, list[date]] = {label: [] for label in self.who}
+		self.confirmation_texts = {rhythm_reply.confirmation_text(chosen) for chosen in rhythm.RHYTHMS}
 		self.seen = 0
 
 	def connect_whatsapp(self) -> None:
@@ -238,8 +240,11 @@ class TestHerRhythmOverFiveWeeks(FrappeTestCase):
 		n = (day - self.start).days
 		by_phone = {phone.lstrip("+"): label for label, phone in self.phone.items()}
 		for request in self.api.requests[self.seen :]:
-			label = by_phone.get((request.body or {}).get("to"))
-			if label:
+			body = request.body or {}
+			label = by_phone.get(body.get("to"))
+			if label and body.get("type") == "text" and body["text"]["body"] in self.confirmation_texts:
+				self.confirmed[label].append(day)  # a word back to her reply: not marketing
+			elif label:
 				self.reached[label].append(day)
 		self.seen = len(self.api.requests)
 		for label, gap in GAP.items():
@@ -268,6 +273,7 @@ class TestHerRhythmOverFiveWeeks(FrappeTestCase):
 				((getdate(row.due_date) - self.start).days, row.reason, row.status)
 				for row in self.rows(label)
 				if row.status not in lifecycle.NOT_COUNTED
+				and outreach_rules.PURPOSE[row.reason] == outreach_rules.MARKETING
 			]
 
 		reached = set(lifecycle.REACHED)
@@ -303,6 +309,13 @@ class TestHerRhythmOverFiveWeeks(FrappeTestCase):
 		self.assertEqual(get_datetime(note.send_after).time(), rhythm.TIMES_OF_DAY[rhythm.EVENING][0])
 		self.assertGreaterEqual(get_datetime(note.sent_on), get_datetime(note.send_after))
 		self.assertEqual(len(self.reached["meera"]), 1)
+		# her "LESS" on day 20 was answered that day, once, and nobody else was answered anything
+		self.assertEqual(
+			{label: days for label, days in self.confirmed.items() if days},
+			{"meera": [self.start + timedelta(days=20)]},
+		)
+		[word_back] = self.rows("meera", outreach_rules.RHYTHM_CONFIRMED)
+		self.assertEqual(word_back.status, lifecycle.SENT)
 		held = {
 			(row.reason, row.step)
 			for row in self.rows("meera")

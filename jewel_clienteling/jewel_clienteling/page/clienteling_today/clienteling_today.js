@@ -131,10 +131,12 @@ class ClientelingToday {
 		}
 		const message = () => $card.find(".jc-message").val();
 		$card.find(".jc-send").on("click", () => {
-			// open the window inside the click, before any await, so the browser allows it
+			// open the window inside the click, before any await, so the browser allows it; it is sent
+			// to WhatsApp only once the server agrees the message may still go (her rhythm, asked now)
 			const link = `https://wa.me/${row.phone.replace(/\D/g, "")}?text=${encodeURIComponent(message())}`;
-			window.open(link, "_blank", "noopener");
-			this.done(row, message(), $card);
+			const win = window.open("", "_blank");
+			if (win) win.opener = null;
+			this.done(row, message(), $card, win, link);
 		});
 		$card.find(".jc-done").on("click", () => this.done(row, message(), $card));
 		$card.find(".jc-skip").on("click", () => {
@@ -153,16 +155,23 @@ class ClientelingToday {
 		return $card;
 	}
 
-	done(row, message, $card) {
+	done(row, message, $card, win, link) {
 		frappe
 			.call({
 				method: "jewel_clienteling.api.outreach.mark_done",
 				args: { name: row.name, message: message },
 			})
-			.then(() => {
-				frappe.show_alert({ message: __("Done"), indicator: "green" });
+			.then((r) => {
+				if (r.message && r.message.status === "Skipped") {
+					// held back: the server's message says why; nothing is opened
+					if (win) win.close();
+				} else {
+					if (win) win.location.href = link;
+					frappe.show_alert({ message: __("Done"), indicator: "green" });
+				}
 				$card.fadeOut();
-			});
+			})
+			.catch(() => win && win.close());
 	}
 
 	reassign() {
