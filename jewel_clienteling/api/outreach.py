@@ -75,8 +75,10 @@ def today(associate: str | None = None, limit: int = 200) -> dict:
 
 @frappe.whitelist(methods=["POST"])
 @arguments_required
-def mark_done(name: str, message: str | None = None) -> dict:
-	"""She was contacted by hand (the wa.me link, a call): record it, with the text actually sent."""
+def mark_done(name: str, message: str | None = None, sending: bool = False) -> dict:
+	"""She was contacted by hand (a call, a visit): record it, with the text actually sent. `sending`:
+	the associate is about to send it now (the wa.me link), so it goes only if her rhythm still allows;
+	a contact already made is recorded as it happened."""
 	frappe.has_permission(OUTREACH, "write", name, throw=True)
 	doc = frappe.get_doc(OUTREACH, name)
 	if doc.status not in lifecycle.OPEN:
@@ -85,7 +87,7 @@ def mark_done(name: str, message: str | None = None) -> dict:
 		frappe.throw(_("This message is being sent right now; it needs nothing from you."))
 	if doc.purpose == outreach_rules.MARKETING:
 		_check_marketing_consent(doc.customer)
-		held = _hold_if_crowded(doc)
+		held = _hold_if_crowded(doc) if sending else None
 		if held:
 			return held
 	if message is not None:

@@ -109,11 +109,12 @@ class TestHerRhythmAtTheMomentOfSending(FrappeTestCase):
 			sent_on=add_to_date(now_datetime(), days=-days_ago),
 		)
 
-	def send_by_hand(self, name: str) -> dict:
+	def send_by_hand(self, name: str, sending: bool = True) -> dict:
+		"""The associate presses "Open WhatsApp and Mark Done" (`sending`), or records a call."""
 		frappe.set_user(fx.ASSOCIATE)
 		frappe.local.message_log = []
 		try:
-			result = outreach_api.mark_done(name, message="Checking in on your pearls!")
+			result = outreach_api.mark_done(name, message="Checking in on your pearls!", sending=sending)
 			frappe.db.commit()  # nosemgrep: as her request commits it
 			return result
 		finally:
@@ -136,6 +137,10 @@ class TestHerRhythmAtTheMomentOfSending(FrappeTestCase):
 		self.assertIn(result["held"], [m.get("message") for m in frappe.local.message_log])
 		self.assertEqual(self.status(late), (lifecycle.SKIPPED, HELD))
 		self.assertIn("frequency cap", HELD)
+		# a call the associate already made is recorded as it happened, her rhythm or not
+		called = self.outreach(monthly, 9)
+		self.assertEqual(self.send_by_hand(called, sending=False)["status"], lifecycle.DONE)
+		self.assertEqual(self.status(called)[0], lifecycle.DONE)
 		# the store's fortnight, her own rhythm not set: ten days ago is too close, twenty is not
 		store = self.customer()
 		self.reached(store, 10)

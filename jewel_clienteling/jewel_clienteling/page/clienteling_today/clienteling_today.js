@@ -159,7 +159,7 @@ class ClientelingToday {
 		frappe
 			.call({
 				method: "jewel_clienteling.api.outreach.mark_done",
-				args: { name: row.name, message: message },
+				args: { name: row.name, message: message, sending: win ? 1 : 0 },
 			})
 			.then((r) => {
 				if (r.message && r.message.status === "Skipped") {
