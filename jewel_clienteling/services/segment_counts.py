@@ -9,7 +9,7 @@ import json
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count, IfNull
-from frappe.utils import cint, now_datetime
+from frappe.utils import cint, fmt_money, now_datetime
 
 from jewel_clienteling.domain import segments as seg
 from jewel_clienteling.services import lead_audience, segments, store_access
@@ -88,4 +88,5 @@ def text(customers: int, leads: int | None) -> str:
 
 
 def _number(value: int) -> str:
-	return frappe.format(value, {"fieldtype": "Int"})
+	"""In the site's number format, grouped ("1,240", "1,00,000")."""
+	return fmt_money(value, precision=0)
