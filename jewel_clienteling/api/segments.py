@@ -41,7 +41,7 @@ def _with_leads(rules: list) -> dict:
 
 @frappe.whitelist(methods=["GET"])
 @arguments_required
-def counts(segments: str) -> dict:
+def saved_counts(segments: str) -> dict:
 	"""The saved figures of the named segments (a JSON list of names) as the user may read them: her
 	stores' customers and open leads when she is limited to some, every store's otherwise."""
 	frappe.has_permission(SEGMENT, "read", throw=True)

@@ -72,7 +72,7 @@ class TestSegmentLeadCounts(FrappeTestCase):
 	def saved(self, user: str) -> dict:
 		frappe.set_user(user)
 		try:
-			return segments_api.counts(json.dumps([self.segment.name]))[self.segment.name]
+			return segments_api.saved_counts(json.dumps([self.segment.name]))[self.segment.name]
 		finally:
 			frappe.set_user("Administrator")
 

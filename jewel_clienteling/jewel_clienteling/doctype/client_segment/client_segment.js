@@ -24,7 +24,7 @@ function show_saved_figures(frm) {
 	if (frm.is_new()) return;
 	frappe
 		.call({
-			method: "jewel_clienteling.api.segments.counts",
+			method: "jewel_clienteling.api.segments.saved_counts",
 			args: { segments: JSON.stringify([frm.doc.name]) },
 			type: "GET",
 			silent: true,

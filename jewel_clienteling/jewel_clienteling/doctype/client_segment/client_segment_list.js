@@ -9,7 +9,7 @@ frappe.listview_settings["Client Segment"] = {
 		if (!names.length) return;
 		frappe
 			.call({
-				method: "jewel_clienteling.api.segments.counts",
+				method: "jewel_clienteling.api.segments.saved_counts",
 				args: { segments: JSON.stringify(names) },
 				type: "GET",
 				silent: true,
