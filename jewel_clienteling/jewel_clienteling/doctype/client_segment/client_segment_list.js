@@ -17,13 +17,12 @@ frappe.listview_settings["Client Segment"] = {
 			.then((r) => {
 				const figures = r.message || {};
 				listview.$result.find(".list-row-checkbox[data-name]").each((_, checkbox) => {
-					const name = decodeURIComponent($(checkbox).attr("data-name"));
-					const found = figures[name];
-					const $subject = $(checkbox).closest(".list-row").find(".list-subject");
+					const found = figures[checkbox.dataset.name];
+					const $subject = $(checkbox).closest(".list-subject");
 					$subject.find(".jc-segment-figures").remove();
 					if (!found) return;
 					$subject.append(
-						`<span class="jc-segment-figures text-muted small"> · ${frappe.utils.escape_html(
+						`<span class="jc-segment-figures text-muted small ml-2">${frappe.utils.escape_html(
 							found.text
 						)}</span>`
 					);
