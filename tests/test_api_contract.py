@@ -11,7 +11,8 @@ import pytest
 APP = Path(__file__).resolve().parents[1] / "jewel_clienteling"
 # Answer GET: they only read. Anything else must be POST only.
 READ_ONLY = {"today", "get_snapshot", "balance", "progress"}
-READ_ONLY |= {"preview"}  # a segment's count and first customers (api/segments.py)
+# a segment's count and first customers; its saved figures (api/segments.py)
+READ_ONLY |= {"preview", "saved_counts"}
 READ_ONLY |= {"due", "find_by_mobile"}  # the leads whose next step is due; who has a mobile (api/leads.py)
 READ_ONLY |= {"conversations", "conversation"}  # the WhatsApp inbox and one conversation (api/inbox.py)
 # the workspace's number cards and charts: every method of this module only reads

@@ -1,4 +1,4 @@
-"""A segment's live count and first customers, and a campaign made from it."""
+"""A segment's live count and first customers, its saved figures, and a campaign made from it."""
 
 import json
 
@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 
 from jewel_clienteling.api import arguments_required
-from jewel_clienteling.services import lead_audience, segments
+from jewel_clienteling.services import lead_audience, segment_counts, segments
 
 SEGMENT = segments.SEGMENT
 
@@ -37,6 +37,21 @@ def _with_leads(rules: list) -> dict:
 	if frappe.has_permission("Lead", "read"):
 		found.update(lead_audience.preview(rules))
 	return found
+
+
+@frappe.whitelist(methods=["GET"])
+@arguments_required
+def saved_counts(segments: str) -> dict:
+	"""The saved figures of the named segments (a JSON list of names) as the user may read them: her
+	stores' customers and open leads when she is limited to some, every store's otherwise."""
+	frappe.has_permission(SEGMENT, "read", throw=True)
+	try:
+		names = json.loads(segments)
+	except ValueError:
+		names = None
+	if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+		frappe.throw(_("The segments must be a list of names."))
+	return segment_counts.saved_figures(names[:500])
 
 
 @frappe.whitelist(methods=["POST"])

@@ -6,7 +6,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, IfNull, Sum
-from frappe.utils import cint, flt, getdate, now_datetime, nowdate
+from frappe.utils import cint, flt, getdate, nowdate
 
 from jewel_clienteling.domain import old_gold as old_gold_rules
 from jewel_clienteling.domain import segments as seg
@@ -111,12 +111,6 @@ def members(segment, after: str = "", limit: int | None = None, today=None) -> l
 	if limit:
 		query = query.limit(limit)
 	return [row[0] for row in query.run()]
-
-
-def recount(doc) -> None:
-	"""Set the segment's count as of now (on save)."""
-	doc.customer_count = count(doc)
-	doc.counted_on = now_datetime()
 
 
 # --- one condition per criterion ---------------------------------------------------------------

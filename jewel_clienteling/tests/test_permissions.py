@@ -103,6 +103,7 @@ METHODS = {
 	# the workspace's cards and charts: store managers (Sales Manager or Clienteling Manager) and admins
 	**{f"dashboard.{name}": ("GET", MANAGERS) for name in DASHBOARD},
 	"segments.preview": ("GET", WITH_CUSTOMERS),
+	"segments.saved_counts": ("GET", STAFF),
 	"segments.make_campaign": ("POST", MANAGERS),
 	"walk_ins.record_walk_in": ("POST", WITH_CUSTOMERS),
 	"appointments.book": ("POST", WITH_CUSTOMERS),
@@ -281,6 +282,7 @@ class TestPermissionMatrix(FrappeTestCase):
 			"privacy.erase_customer": {"customer": her, "confirm_name": name},
 			**{f"dashboard.{name}": {} for name in DASHBOARD},
 			"segments.preview": {"segment": segment.name},
+			"segments.saved_counts": {"segments": json.dumps([segment.name])},
 			"segments.make_campaign": {"segment": segment.name},
 			"history.learn_history": {},
 			"history.progress": {},

@@ -15,8 +15,29 @@ frappe.ui.form.on("Client Segment", {
 			}).addClass("btn-primary");
 		}
 		show_preview(frm);
+		show_saved_figures(frm);
 	},
 });
+
+// what the segment held when last saved ("1,240 customers · 85 leads"), as the user may read it
+function show_saved_figures(frm) {
+	if (frm.is_new()) return;
+	frappe
+		.call({
+			method: "jewel_clienteling.api.segments.saved_counts",
+			args: { segments: JSON.stringify([frm.doc.name]) },
+			type: "GET",
+			silent: true,
+		})
+		.then((r) => {
+			const found = (r.message || {})[frm.doc.name];
+			if (!found) return;
+			const when = found.counted_on
+				? ` <span class="text-muted">(${__("counted {0}", [comment_when(found.counted_on)])})</span>`
+				: "";
+			frm.dashboard.set_headline(`${frappe.utils.escape_html(found.text)}${when}`);
+		});
+}
 
 frappe.ui.form.on("Client Segment Rule", {
 	criterion: (frm) => show_preview_soon(frm),

@@ -9,7 +9,7 @@ from frappe.utils import cstr, flt
 
 class ClientSegment(Document):
 	def validate(self):
-		from jewel_clienteling.services import segments
+		from jewel_clienteling.services import segment_counts, segments
 
 		segments.rules_of(self.rules)
 		if not self.is_new() and self.rules_changed():
@@ -25,7 +25,7 @@ class ClientSegment(Document):
 					),
 					title=_("The segment is in use"),
 				)
-		segments.recount(self)
+		segment_counts.recount(self)
 
 	def rules_changed(self) -> bool:
 		before = self.get_doc_before_save()
