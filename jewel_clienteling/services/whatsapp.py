@@ -24,6 +24,8 @@ from jewel_clienteling.domain import rendering as text
 from jewel_clienteling.services import claims, shared_number
 from jewel_clienteling.services.rendering import log_broken
 
+# the error code kept on a row whose free text met her closed window: it goes again as a template
+WINDOW_CLOSED = str(rules.WINDOW_CLOSED_CODE)
 SETTINGS = "Clienteling WhatsApp Settings"
 OUTREACH = claims.OUTREACH
 PAGE = 200
@@ -237,12 +239,12 @@ def send_one(row, config, templates, session) -> str:
 			get_datetime(customer.jc_whatsapp_last_inbound) if customer.jc_whatsapp_last_inbound else None,
 			now_datetime(),
 		)
-		if row.reason in outreach_rules.REPLIES and not (in_window and row.error_code != "131047"):
+		if row.reason in outreach_rules.REPLIES and not (in_window and row.error_code != WINDOW_CLOSED):
 			# an answer to her message goes in her window or not at all (no template says it)
 			return claims.finish(
 				row, "Skipped", _("The customer's 24-hour window closed before it was sent.")
 			)
-		if in_window and row.message and not row.error_code == "131047":
+		if in_window and row.message and row.error_code != WINDOW_CLOSED:
 			payload = rules.build_text_payload(to, row.message)
 		else:
 			template = named_template(row) or template_for(templates, row.reason, row.step)
@@ -280,8 +282,8 @@ def send_one(row, config, templates, session) -> str:
 	if outcome.retry and not rules.should_give_up(outcome, attempts, cint(config.max_attempts) or 6):
 		code = str(response.error_code or response.http_status or "timeout")
 		return claims.retry_later(row, attempts, rules.retry_delay(outcome, attempts), code, text)
-	if outcome.needs_template and row.error_code != "131047":
-		return claims.retry_later(row, attempts, 0, "131047", text)  # at once, as a template
+	if outcome.needs_template and row.error_code != WINDOW_CLOSED:
+		return claims.retry_later(row, attempts, 0, WINDOW_CLOSED, text)  # at once, as a template
 	return claims.finish(
 		row, "Failed", text, code=str(response.error_code or response.http_status or ""), attempts=attempts
 	)
