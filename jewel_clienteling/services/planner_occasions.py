@@ -167,17 +167,7 @@ def festival_candidates(first: date, last: date) -> Iterator[list[outreach_rules
 			ordered = sorted(customers)
 			for start in range(0, len(ordered), planner_queries.PAGE):
 				yield [
-					outreach_rules.Candidate(
-						customer=customer,
-						reason=outreach_rules.CAMPAIGN,
-						reference_doctype="Festival",
-						reference_name=name,
-						cycle=when.isoformat(),
-						due_date=due,
-						step=name,
-						event_date=when,
-						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
-					)
+					_festival_candidate(customer, outreach_rules.CAMPAIGN, name, when, due)
 					for customer in ordered[start : start + planner_queries.PAGE]
 				]
 
@@ -195,16 +185,21 @@ def old_gold_offer_candidates(first: date, last: date) -> Iterator[list[outreach
 			customer, query = segments.customers(rules, today=due)
 			for page in pages(query.select(customer.name), customer.name, customer.name):
 				yield [
-					outreach_rules.Candidate(
-						customer=row_.name,
-						reason=outreach_rules.OLD_GOLD_OFFER,
-						reference_doctype="Festival",
-						reference_name=name,
-						cycle=when.isoformat(),
-						due_date=due,
-						step=name,
-						event_date=when,
-						context={"festival": name, "festival_date": formatdate(when, "d MMMM")},
-					)
+					_festival_candidate(row_.name, outreach_rules.OLD_GOLD_OFFER, name, when, due)
 					for row_ in page
 				]
+
+
+def _festival_candidate(customer: str, reason: str, festival: str, when: date, due: date):
+	"""A message about this year's festival on `when`, due `due`: once per customer, reason and year."""
+	return outreach_rules.Candidate(
+		customer=customer,
+		reason=reason,
+		reference_doctype="Festival",
+		reference_name=festival,
+		cycle=when.isoformat(),
+		due_date=due,
+		step=festival,
+		event_date=when,
+		context={"festival": festival, "festival_date": formatdate(when, "d MMMM")},
+	)

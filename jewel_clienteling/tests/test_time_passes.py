@@ -20,9 +20,10 @@ from jewel_clienteling.services import webhook
 from jewel_clienteling.testing.whatsapp_server import CloudAPIServer
 from jewel_clienteling.testing.whatsapp_webhooks import inbound_text_payload
 from jewel_clienteling.tests import fixtures as fx
+from jewel_clienteling.tests.connected_whatsapp import connect_whatsapp
 from jewel_clienteling.tests.test_repair_desk import take_in
 from jewel_clienteling.tests.test_walk_ins import unique_mobile
-from jewel_clienteling.tests.utils import committed_settings, live_through, whatsapp_template
+from jewel_clienteling.tests.utils import committed_settings, live_through
 
 ASHA = "jc-time-asha@example.com"
 RAVI = "jc-time-ravi@example.com"
@@ -146,35 +147,7 @@ class TestAStoreLivesThroughFiveWeeks(FrappeTestCase):
 		self.addCleanup(committed_settings, doctype, **old)
 
 	def connect_whatsapp(self) -> None:
-		enabled = frappe.get_all("Clienteling WhatsApp Template", filters={"enabled": 1}, pluck="name")
-		frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 0)
-		ours = [
-			whatsapp_template(f"jc_time_{n}", reason, ["first_name"]) for n, reason in enumerate(APPROVED)
-		]
-		config = frappe.get_single("Clienteling WhatsApp Settings")
-		config.update(
-			{
-				"enabled": 1,
-				"phone_number_id": NUMBER_ID,
-				"graph_url": self.api.base_url,
-				"access_token": TOKEN,
-				"recipient_gap_seconds": 0.001,
-				"messages_per_second": 80,
-				"timeout_seconds": 2,
-			}
-		)
-		config.save()
-		frappe.db.commit()  # nosemgrep
-
-		def disconnect():
-			frappe.db.set_single_value("Clienteling WhatsApp Settings", "enabled", 0)
-			frappe.db.set_value("Clienteling WhatsApp Template", {"name": ("in", ours)}, "enabled", 0)
-			frappe.db.set_value(
-				"Clienteling WhatsApp Template", {"name": ("in", enabled or [""])}, "enabled", 1
-			)
-			frappe.db.commit()  # nosemgrep
-
-		self.addCleanup(disconnect)
+		connect_whatsapp(self, self.api.base_url, NUMBER_ID, TOKEN, "jc_time", APPROVED)
 
 	def customer(self, label: str, associate: str, **fields) -> None:
 		fields.setdefault("jc_whatsapp_opt_in", 1)
